@@ -17,7 +17,7 @@ const positive = (what: string) => z.number({ error: `a positive number of ${wha
 const pair = (what: string, warn: number, fail: number) =>
   z
     .strictObject({ warn: positive(what), fail: positive(what) })
-    .refine((p) => p.warn <= p.fail, { error: `warn must be <= fail (${what})` })
+    .refine((p) => p.warn <= p.fail, { error: `a pair with warn <= fail (${what})` })
     .default({ warn, fail });
 
 const versionString = z.string().regex(/^\d+(\.\d+)*$/, 'a dotted version such as "2.17.2"');

@@ -32,7 +32,9 @@ async function runOne(check: CheckDefinition, ctx: Omit<CheckContext, 'signal'>,
     details: redactDeep(o.details ?? {}),
     durationMs: Date.now() - started,
   });
-  const skip = check.skipReason?.(ctx.config);
+  const skip = ctx.config.checks.disabled.includes(check.id)
+    ? 'disabled in the configuration (checks.disabled)'
+    : check.skipReason?.(ctx.config);
   if (skip) return finish({ status: 'skipped', summary: skip });
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
