@@ -133,6 +133,14 @@ export interface LifecycleRuleFacts {
   noncurrentTransitions: { days: number; storageClass: string }[];
   noncurrentExpirationDays?: number;
   abortIncompleteMultipartDays?: number;
+  /** Absolute expiration date (ISO) when the rule expires by date rather than by age. */
+  expirationDate?: string;
+  /** Tag filter: the rule applies only to objects carrying all these tags. */
+  tags?: Record<string, string>;
+  /** Size filter: the rule applies only to objects larger than this many bytes. */
+  objectSizeGreaterThan?: number;
+  /** Size filter: the rule applies only to objects smaller than this many bytes. */
+  objectSizeLessThan?: number;
 }
 /** Bucket-settings reads; each setting is observed separately so one denied call does not hide the others. */
 export interface BucketSource {

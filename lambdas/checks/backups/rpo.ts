@@ -1,0 +1,48 @@
+import type { CheckDefinition } from '../../core/check';
+import { formatDuration } from '../../core/format';
+import { gradeAbove } from '../../core/status';
+import type { Status } from '../../core/types';
+import { describeHole } from '../../pgbackrest/continuity';
+import { recoveryAnalysis } from '../../pgbackrest/recovery';
+import { rpoFacts } from '../../pgbackrest/rpo-facts';
+
+/** `backup.rpo`: age of the data not yet safe in the repository, against `backups.rpoMinutes`. */
+export const rpoCheck: CheckDefinition = {
+  id: 'backup.rpo',
+  belt: 'backups',
+  description: 'Age of the data not yet safe in the repository (unarchived WAL, backlog, holes), against the RPO',
+  async run(ctx) {
+    const [r, rpo] = await Promise.all([recoveryAnalysis(ctx), rpoFacts(ctx)]);
+    const limits = ctx.config.backups.rpoMinutes;
+    const repoProblems: string[] = [];
+    if (r.ok) {
+      if (r.value.criticalHoles.length) repoProblems.push(`the repository has a WAL hole ${describeHole(r.value.criticalHoles[0])} after the newest full backup`);
+      if (r.value.lastArchived && !r.value.lastArchived.inRepository) repoProblems.push(`PostgreSQL reports ${r.value.lastArchived.name} archived but the repository lacks it`);
+      if (r.value.lineageProblem) repoProblems.push(r.value.lineageProblem);
+    }
+    const details: Record<string, unknown> = {
+      basis: rpo.basis,
+      idle: rpo.idle,
+      previousPosition: rpo.previous,
+      repository: r.ok ? { requests: r.value.requests, problems: repoProblems } : `not readable: ${r.reason}`,
+    };
+    if (rpo.archiver.ok) {
+      const a = rpo.archiver.value;
+      Object.assign(details, { currentLsn: a.currentLsn, unarchivedBytes: a.unarchivedBytes, readyCount: a.readyCount, oldestReadySeconds: a.oldestReadySeconds, failingNow: a.failingNow, lastArchivedWal: a.lastArchivedWal, lastArchivedTime: a.lastArchivedTime, archiveTimeoutSeconds: a.archiveTimeoutSeconds });
+    }
+    const rpoText = `RPO ${limits.fail} min`;
+    if (rpo.exposureSeconds === undefined) {
+      if (repoProblems.length) return { status: 'fail', summary: `${repoProblems[0]}, so archiving that looks healthy is not protecting data (${rpoText}); exposure unknown: ${rpo.basis}`, details };
+      const failNow = rpo.archiver.ok && rpo.archiver.value.archiveMode === 'off';
+      return { status: failNow ? 'fail' : 'unknown', summary: `RPO exposure cannot be measured: ${rpo.basis} (${rpoText})`, details };
+    }
+    const exposure = rpo.exposureSeconds;
+    const metrics = [{ name: 'RpoExposureSeconds', value: Math.round(exposure), unit: 'Seconds' as const }];
+    let status: Status = gradeAbove(exposure / 60, limits);
+    if (rpo.archiver.ok && rpo.archiver.value.failingNow && status === 'ok') status = 'warn';
+    if (repoProblems.length) status = 'fail';
+    const measured = `unarchived data ${formatDuration(exposure)} old (warn ${limits.warn} min, ${rpoText}): ${rpo.basis}`;
+    const summary = repoProblems.length ? `${repoProblems.join('; ')}; ${measured}` : rpo.archiver.ok && rpo.archiver.value.failingNow ? `archiving is failing; ${measured}` : measured;
+    return { status, summary, metrics, details };
+  },
+};

@@ -1,0 +1,99 @@
+import type { LogEntry } from './types';
+
+const LEVELS = 'LOG|FATAL|PANIC|ERROR|WARNING|NOTICE|INFO|DEBUG[1-5]?|DETAIL|HINT|STATEMENT|CONTEXT|QUERY|LOCATION|WARN|TRACE';
+/** The first `LEVEL:` in the line; what precedes it is the prefix (`%m [%p] ` or any custom one). */
+const ENTRY = new RegExp(`^(.*?)\\b(${LEVELS}):\\s+(.*)$`);
+const CONTINUATION = new Set(['DETAIL', 'HINT', 'STATEMENT', 'CONTEXT', 'QUERY', 'LOCATION']);
+const TIME = /(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)\s?(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?|[A-Z]{2,5}\b)?/;
+const PID = /\[(\d+)\]/;
+const SQLSTATE = /^([0-9A-Z]{5}):\s+/;
+// pgBackRest writes `2025-11-30 11:00:02.123 P00   INFO: ...` into the same stream when it runs as archive_command.
+const PGBACKREST = /\bP\d\d\s*$/;
+
+/** Parses a timestamp as printed; `utc` is false when the zone is an abbreviation we cannot place. */
+export function parseLogTime(text: string): { time: string; epochMs: number; utc: boolean } | undefined {
+  const m = TIME.exec(text);
+  if (!m) return undefined;
+  const [whole, date, clock, zone] = m;
+  let offset = 'Z';
+  let utc = true;
+  if (zone && /^[+-]/.test(zone)) {
+    const digits = zone.replace(':', '');
+    offset = `${digits.slice(0, 3)}:${digits.slice(3, 5) || '00'}`;
+  } else if (zone && !['Z', 'UTC', 'GMT'].includes(zone)) {
+    utc = false;
+  }
+  const ms = Date.parse(`${date}T${clock.slice(0, 12)}${offset}`);
+  return Number.isNaN(ms) ? undefined : { time: whole.trim(), epochMs: ms, utc };
+}
+
+function fromJson(line: string): LogEntry | undefined {
+  try {
+    const j = JSON.parse(line) as Record<string, unknown>;
+    if (typeof j.message !== 'string' || typeof j.error_severity !== 'string') return undefined;
+    const t = typeof j.timestamp === 'string' ? parseLogTime(j.timestamp) : undefined;
+    return {
+      ...(t ? { time: t.time, epochMs: t.epochMs } : {}),
+      utc: t?.utc ?? false,
+      ...(typeof j.pid === 'number' ? { pid: j.pid } : {}),
+      level: j.error_severity,
+      ...(typeof j.state_code === 'string' ? { sqlstate: j.state_code } : {}),
+      message: j.message,
+      source: 'postgres',
+      continuationLines: ['detail', 'hint', 'statement', 'context'].filter((k) => k in j).length,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Splits log text (stderr format with any prefix, lines without a prefix, or jsonlog) into entries.
+ * DETAIL/HINT/STATEMENT/CONTEXT/QUERY lines and indented lines belong to the entry before them.
+ */
+export function parseLog(text: string): { entries: LogEntry[]; lines: number; unparsedLines: number } {
+  const entries: LogEntry[] = [];
+  let lines = 0;
+  let unparsed = 0;
+  for (const raw of text.split(/\r?\n/)) {
+    if (raw.trim() === '') continue;
+    lines++;
+    const last = entries[entries.length - 1];
+    if (/^\s/.test(raw) && last) {
+      last.continuationLines++;
+      continue;
+    }
+    if (raw.trimStart().startsWith('{')) {
+      const j = fromJson(raw.trim());
+      if (j) {
+        entries.push(j);
+        continue;
+      }
+    }
+    const m = ENTRY.exec(raw);
+    if (!m) {
+      unparsed++;
+      continue;
+    }
+    const [, prefix, level, rest] = m;
+    if (CONTINUATION.has(level)) {
+      if (last) last.continuationLines++;
+      else unparsed++;
+      continue;
+    }
+    const t = parseLogTime(prefix);
+    const pid = PID.exec(prefix);
+    const state = SQLSTATE.exec(rest);
+    entries.push({
+      ...(t ? { time: t.time, epochMs: t.epochMs } : {}),
+      utc: t?.utc ?? false,
+      ...(pid ? { pid: Number(pid[1]) } : {}),
+      level,
+      ...(state ? { sqlstate: state[1] } : {}),
+      message: state ? rest.slice(state[0].length) : rest,
+      source: PGBACKREST.test(prefix) ? 'pgbackrest' : 'postgres',
+      continuationLines: 0,
+    });
+  }
+  return { entries, lines, unparsedLines: unparsed };
+}

@@ -1,0 +1,80 @@
+/** Where a classified entry belongs. `routine` is normal operation (checkpoints, connection logging, pgBackRest info). */
+export type LogCategory = 'trouble' | 'auth' | 'lifecycle' | 'noise' | 'routine';
+
+/** How bad one kind of entry is on its own; repeated auth failures are judged separately ({@link BruteForce}). */
+export type LogSeverity = 'info' | 'warn' | 'fail';
+
+/** One log entry: a message line with its continuation lines (DETAIL, HINT, STATEMENT, ...) folded in. */
+export interface LogEntry {
+  /** The timestamp as printed (`2025-11-30 11:00:02.123 UTC`), when the line had one. */
+  time?: string;
+  /** Milliseconds for ordering and windows; in the log's own zone when that zone is not UTC or numeric. */
+  epochMs?: number;
+  /** True when `epochMs` is a real UTC instant (zone UTC/GMT/Z or a numeric offset). */
+  utc: boolean;
+  pid?: number;
+  /** Severity as printed: LOG, FATAL, PANIC, ERROR, WARNING, ... */
+  level: string;
+  sqlstate?: string;
+  message: string;
+  /** `postgres` for server lines, `pgbackrest` for pgBackRest output captured in the same stream. */
+  source: 'postgres' | 'pgbackrest';
+  /** Continuation lines folded into this entry; their text is never reported (a DETAIL can hold secrets). */
+  continuationLines: number;
+}
+
+/** One kind of entry in the report, with how often and when it occurred. */
+export interface LogKind {
+  /** Stable id such as `trouble.archive-failed`; part of the JSON output. */
+  id: string;
+  category: LogCategory;
+  severity: LogSeverity;
+  /** Short human label. */
+  label: string;
+  count: number;
+  /** First and last occurrence (ISO when the zone is known, else as printed). */
+  first: string | null;
+  last: string | null;
+  /** First message of this kind (no DETAIL text; user names left out); absent for auth kinds. */
+  example?: string;
+}
+
+/** Repeated password failures: the brute-force verdict. */
+export interface BruteForce {
+  /** Password (and other method) authentication failures in the whole log. */
+  failures: number;
+  /** Most failures inside any window of `windowMinutes`. */
+  maxInWindow: number;
+  windowMinutes: number;
+  threshold: number;
+  /** `maxInWindow >= threshold` (or, without timestamps, `failures >= threshold`). */
+  detected: boolean;
+  /** False when the failures carried no timestamps, so the rate could not be measured. */
+  timed: boolean;
+  /** Targeted user names with counts; names that look like a pasted password are masked. */
+  users: { name: string; count: number }[];
+  /** Client addresses with counts (known only with `log_connections=on` or `%h`/`%r` in the prefix). */
+  sources: { host: string; count: number }[];
+  /** Logins that succeeded from a source with earlier failures (needs `log_connections=on`). */
+  loginsAfterFailures: { user: string; host: string; time: string | null }[];
+}
+
+/** The classifier's output: printed by `chronos-monitor logs` and its `--json` (a public shape). */
+export interface LogReport {
+  verdict: 'ok' | 'warn' | 'fail';
+  /** One line naming what decided the verdict. */
+  summary: string;
+  /** Non-empty input lines. */
+  lines: number;
+  /** Entries after folding continuation lines. */
+  entries: number;
+  firstTime: string | null;
+  lastTime: string | null;
+  /** Entry counts per category. */
+  categories: Record<LogCategory, number>;
+  /** Every kind seen, worst first, then by count. */
+  kinds: LogKind[];
+  bruteForce: BruteForce;
+  /** Entries no rule matched, by level; and lines that were not log entries at all. */
+  unclassified: { entries: number; byLevel: Record<string, number>; unparsedLines: number };
+}

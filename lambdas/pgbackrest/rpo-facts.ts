@@ -1,0 +1,87 @@
+/**
+ * How old the data not yet safe in the repository is, judged from the database's archiver facts and the
+ * WAL position remembered from the previous run. Memoized per run: the remembered position is read
+ * before it is overwritten, once, whichever check asks first.
+ */
+import type { CheckContext } from '../core/check';
+import type { Deps } from '../core/deps';
+import type { Observed } from '../core/observed';
+import type { ArchiverFacts } from '../core/ports';
+
+/** What the previous run saw, kept in the state store. */
+export interface RememberedPosition {
+  lsn: string;
+  timeline: number;
+  /** Server clock of that run (ISO). */
+  at: string;
+  unarchivedBytes: number | null;
+}
+
+/** The RPO exposure of this run. */
+export interface RpoFacts {
+  archiver: Observed<ArchiverFacts>;
+  previous?: RememberedPosition;
+  /** True when nothing was written since the previous run and no segment waits; undefined when the DB is unreadable. */
+  idle?: boolean;
+  /** Age in seconds of the oldest data not yet archived (0 when none); undefined when it cannot be known. */
+  exposureSeconds?: number;
+  /** How the exposure was derived, for the summary. */
+  basis: string;
+}
+
+const cache = new WeakMap<Deps, Promise<RpoFacts>>();
+
+/** The state key of the remembered WAL position of a stanza. */
+export const rpoStateKey = (stanza: string): string => `rpo.lastLsn.${stanza}`;
+
+/** The run's shared RPO facts (reads and then updates the remembered position). */
+export function rpoFacts(ctx: CheckContext): Promise<RpoFacts> {
+  let p = cache.get(ctx.deps);
+  if (!p) {
+    p = load(ctx);
+    cache.set(ctx.deps, p);
+  }
+  return p;
+}
+
+async function load(ctx: CheckContext): Promise<RpoFacts> {
+  const archiver = await ctx.deps.database.archiver();
+  const key = rpoStateKey(ctx.config.backups.stanza);
+  const previous = await ctx.deps.state.get<RememberedPosition>(key);
+  if (!archiver.ok) return { archiver, previous, basis: `the database is not readable (${archiver.reason})` };
+  const a = archiver.value;
+  if (a.currentLsn) await ctx.deps.state.put<RememberedPosition>(key, { lsn: a.currentLsn, timeline: a.timeline, at: a.serverNow, unarchivedBytes: a.unarchivedBytes });
+  return { archiver, previous, ...judgeExposure(a, previous) };
+}
+
+const secondsBetween = (later: string, earlier: string): number => Math.max(0, (Date.parse(later) - Date.parse(earlier)) / 1000);
+
+/**
+ * Pure: the exposure from archiver facts and the previous position. Rules (reference postgres.md §2.8):
+ * a `.ready` backlog dates the oldest waiting segment; an unchanged LSN with nothing waiting is idle (nothing
+ * is due); otherwise the unarchived bytes were written after the last successful archive — or after the
+ * previous run, when everything was archived then.
+ */
+export function judgeExposure(a: ArchiverFacts, previous: RememberedPosition | undefined): Omit<RpoFacts, 'archiver' | 'previous'> {
+  if (a.archiveMode === 'off') return { idle: false, basis: 'archive_mode is off: nothing is archived' };
+  if (a.currentLsn === null) return { basis: 'the server is in recovery (no current WAL position)' };
+  const samePosition = !!previous && previous.lsn === a.currentLsn && previous.timeline === a.timeline;
+  const waiting = (a.readyCount ?? 0) > 0;
+  const idle = samePosition && !waiting && !a.failingNow;
+  if (waiting && a.oldestReadySeconds !== null) {
+    return { idle, exposureSeconds: a.oldestReadySeconds, basis: `${a.readyCount} segment(s) wait to be archived, the oldest for ${a.oldestReadySeconds}s` };
+  }
+  if (a.unarchivedBytes === 0) return { idle, exposureSeconds: 0, basis: 'every written WAL byte is archived' };
+  if (idle) {
+    if (a.archiveTimeoutSeconds === 0 && (a.unarchivedBytes ?? 0) > 0) {
+      return { idle, exposureSeconds: secondsBetween(a.serverNow, previous!.at), basis: `${a.unarchivedBytes} bytes have waited in the current segment since at least the previous run and archive_timeout is 0` };
+    }
+    return { idle, exposureSeconds: 0, basis: `idle: WAL position ${a.currentLsn} unchanged since ${previous!.at}, nothing waiting` };
+  }
+  if (a.unarchivedBytes === null) return { idle, basis: 'the unarchived WAL figure is not available' };
+  if (!a.lastArchivedTime) return { idle, basis: 'PostgreSQL has never archived a WAL file since its statistics were reset' };
+  let since = a.lastArchivedTime;
+  // Everything was archived at the previous run: what waits now was written after it.
+  if (previous && previous.timeline === a.timeline && previous.unarchivedBytes === 0 && Date.parse(previous.at) > Date.parse(since)) since = previous.at;
+  return { idle, exposureSeconds: secondsBetween(a.serverNow, since), basis: `${a.unarchivedBytes} bytes not yet archived, written since ${since}${a.failingNow ? '; archiving is failing' : ''}` };
+}

@@ -1,0 +1,130 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { PosixRepositoryStore } from '../../../lambdas/adapters/repository/posix';
+import { S3RepositoryStore } from '../../../lambdas/adapters/repository/s3';
+import { repositoryCheck } from '../../../lambdas/checks/backups/repository';
+import { repoFacts } from '../../../lambdas/pgbackrest/facts';
+import { runChecks } from '../../../lambdas/core/runner';
+import type { RepositoryStore } from '../../../lambdas/core/ports';
+import { backupContext, PgBackRestFixture, withValidChecksum } from '../../support/pgbackrest';
+import { S3Server } from '../../support/s3-server';
+
+describe('backup.repository on repositories written by pgBackRest 2.45', () => {
+  let f: PgBackRestFixture;
+  let s3: S3Server;
+  let client: S3Client;
+  const scratch: string[] = [];
+  const plain = () => f.repos[0];
+  const enc = () => f.repos[1];
+  const copyOf = (path: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'chronos-repo-copy-'));
+    cpSync(path, dir, { recursive: true, verbatimSymlinks: true });
+    scratch.push(dir);
+    return dir;
+  };
+  const run = (repository: RepositoryStore, cipherPass?: string, stanza?: string) => repositoryCheck.run(backupContext({ repository, cipherPass, stanza }));
+
+  beforeAll(async () => {
+    f = await PgBackRestFixture.create({ repos: [{}, { encrypted: true }] });
+    f.backup('full', { repo: 1 });
+    f.backup('full', { repo: 2 });
+    s3 = await S3Server.start(['chronos-backups-test']);
+    client = s3.client();
+    await s3.uploadDir(enc().path, 'chronos-backups-test', 'var/lib/pgbackrest/');
+  });
+  afterAll(async () => {
+    f?.destroy();
+    client?.destroy();
+    await s3?.stop();
+    for (const d of scratch) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('is ok for a plaintext repository, stating the system id and the backup count', async () => {
+    const o = await run(new PosixRepositoryStore(plain().path));
+    expect(o.status).toBe('ok');
+    expect(o.summary).toMatch(/^backup.info and archive.info readable, checksums verified, format 5, db-system-id \d{19} PG 15, 1 backup\(s\)/);
+    expect(o.metrics).toEqual([{ name: 'RepositoryReadable', value: 1, unit: 'None' }]);
+  });
+
+  it('is ok for an encrypted repository read with the right pass, which appears nowhere in the report', async () => {
+    const ctx = backupContext({ repository: new PosixRepositoryStore(enc().path), cipherPass: enc().cipherPass });
+    const report = await runChecks([repositoryCheck], ctx, { deadlineMs: 20000 });
+    expect(report.checks[0].status).toBe('ok');
+    expect(report.checks[0].summary).toContain('(decrypted)');
+    const b = await repoFacts(ctx).backupInfo();
+    const a = await repoFacts(ctx).archiveInfo();
+    const text = JSON.stringify(report);
+    for (const secret of [enc().cipherPass!, b.ok && b.value.cipherPass, a.ok && a.value.cipherPass]) {
+      expect(typeof secret).toBe('string');
+      expect(text).not.toContain(secret as string);
+    }
+  });
+
+  it('is ok for the same encrypted repository uploaded to S3 (s3rver)', async () => {
+    const o = await run(new S3RepositoryStore(client, { bucket: 'chronos-backups-test', path: '/var/lib/pgbackrest' }), enc().cipherPass);
+    expect(o.status).toBe('ok');
+  });
+
+  it('is unknown, not "no backups", when the repository is encrypted and no pass is configured', async () => {
+    const o = await run(new PosixRepositoryStore(enc().path));
+    expect(o.status).toBe('unknown');
+    expect(o.summary).toContain('repository is encrypted but backups.cipherPass is not configured');
+    expect(o.metrics).toEqual([{ name: 'RepositoryReadable', value: 0, unit: 'None' }]);
+  });
+
+  it('is unknown with the reason when the pass is wrong, and does not echo the wrong pass', async () => {
+    const o = await run(new PosixRepositoryStore(enc().path), 'a-wrong-cipher-pass');
+    expect(o.status).toBe('unknown');
+    expect(o.summary).toContain('cipher pass does not decrypt backup.info (wrong pass?)');
+    expect(JSON.stringify(o)).not.toContain('a-wrong-cipher-pass');
+  });
+
+  it('warns, naming the file, when backup.info is corrupt but backup.info.copy is good', async () => {
+    const dir = copyOf(plain().path);
+    writeFileSync(join(dir, 'backup/chronos/backup.info'), 'truncated garbage');
+    const o = await run(new PosixRepositoryStore(dir));
+    expect(o.status).toBe('warn');
+    expect(o.summary).toMatch(/^backup\/chronos\/backup.info unusable \(.*\), read backup\/chronos\/backup.info.copy; expected the main file intact$/);
+    expect(o.metrics?.[0].value).toBe(1);
+  });
+
+  it('fails when both copies of archive.info are damaged', async () => {
+    const dir = copyOf(plain().path);
+    for (const n of ['archive.info', 'archive.info.copy']) writeFileSync(join(dir, 'archive/chronos', n), readFileSync(join(dir, 'archive/chronos', n), 'utf8').replace('db-id=1', 'db-id=2'));
+    const o = await run(new PosixRepositoryStore(dir));
+    expect(o.status).toBe('fail');
+    expect(o.summary).toMatch(/archive.info: archive\/chronos\/archive.info in .* fails its checksum/);
+  });
+
+  it('fails when backup.info and archive.info name different database system ids', async () => {
+    const dir = copyOf(plain().path);
+    for (const n of ['archive.info', 'archive.info.copy']) {
+      const p = join(dir, 'archive/chronos', n);
+      writeFileSync(p, withValidChecksum(readFileSync(p, 'utf8').replace(/\d{19}/g, '7000000000000000001')));
+    }
+    const o = await run(new PosixRepositoryStore(dir));
+    expect(o.status).toBe('fail');
+    expect(o.summary).toMatch(/backup.info \(db-system-id \d{19}, PG 15\) and archive.info \(db-system-id 7000000000000000001, PG 15\) describe different databases/);
+  });
+
+  it('fails when the stanza has no info files at all', async () => {
+    const o = await run(new PosixRepositoryStore(plain().path), undefined, 'nostanza');
+    expect(o.status).toBe('fail');
+    expect(o.summary).toContain('backup/nostanza/backup.info and its .copy not found');
+  });
+
+  it('is unknown for a repository format it does not read (format 6)', async () => {
+    const dir = copyOf(plain().path);
+    for (const kind of ['backup', 'archive']) {
+      for (const n of [`${kind}.info`, `${kind}.info.copy`]) {
+        const p = join(dir, kind, 'chronos', n);
+        writeFileSync(p, withValidChecksum(readFileSync(p, 'utf8').replace('backrest-format=5', 'backrest-format=6')));
+      }
+    }
+    const o = await run(new PosixRepositoryStore(dir));
+    expect(o.status).toBe('unknown');
+    expect(o.summary).toContain('has backrest-format 6; this monitor reads format 5');
+  });
+});
