@@ -62,3 +62,10 @@ export function lsnIn(name: string, offset: number, segmentSizeBytes = 16 * 1024
   const pos = segno * BigInt(segmentSizeBytes) + BigInt(offset);
   return `${(pos >> 32n).toString(16).toUpperCase()}/${(pos & 0xffffffffn).toString(16).toUpperCase()}`;
 }
+
+/** WAL segment size in bytes from the captured `current_setting('wal_segment_size')` text (`16MB`, `1GB`). */
+export function segmentSizeBytes(setting: string): number {
+  const m = /^(\d+)\s*(kB|MB|GB)$/.exec(setting.trim());
+  if (!m) throw new Error(`capture.json archiver.walSegmentSizeBytes is ${JSON.stringify(setting)}, expected a size such as "16MB"`);
+  return Number(m[1]) * { kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[m[2] as 'kB' | 'MB' | 'GB'];
+}

@@ -16,11 +16,14 @@ import { renderReport } from '../lambdas/cli/render';
 import { decideAlerts } from '../lambdas/publish/alerts';
 import { renderAlerts } from '../lambdas/publish/messages';
 import { DEMO, demoConfig } from './demo.config';
-import { loadFixture, lsnIn, segmentAfter } from './fixture';
+import { loadFixture, lsnIn, segmentAfter, segmentSizeBytes } from './fixture';
 import { startSandbox, type Sandbox } from './sandbox';
 import type { SimulatedArchiver } from './sandbox/postgres';
 
 const DAY = 86_400;
+
+/** Set by Ctrl-C: the signal handler then owns cleanup and the exit code. */
+let interrupted = false;
 
 /** s3rver builds ListObjectsV2 continuation tokens with DES, which Node 20 only offers with the legacy provider. */
 function hasLegacyOpenSsl(): boolean {
@@ -78,14 +81,13 @@ async function main(): Promise<number> {
   const now = new Date();
   const fixture = loadFixture();
   const newest = fixture.segments[fixture.segments.length - 1];
-  const segSize = Number.parseInt(fixture.meta.archiver.walSegmentSizeBytes, 10) * 1024 * 1024 || 16 * 1024 * 1024;
+  const segSize = segmentSizeBytes(fixture.meta.archiver.walSegmentSizeBytes);
 
   out('chronos-monitor demo: a local sandbox, the real checks, then a broken scenario.');
   out(`fixture: pgBackRest repository captured ${fixture.meta.capturedAt} by ${fixture.meta.pgbackrestVersion} from PostgreSQL ${fixture.meta.archiver.serverVersion.split(' ')[0]} (scripts/capture-demo-repo.sh)\n`);
 
   let sandbox: Sandbox | undefined;
   let starting: Promise<Sandbox> | undefined;
-  let interrupted = false;
   const onSignal = () => {
     if (interrupted) return;
     interrupted = true;
@@ -118,7 +120,7 @@ async function main(): Promise<number> {
       },
     });
     sandbox = await starting;
-    if (interrupted) return new Promise<number>(() => undefined);
+    if (interrupted) return 130;
     const config = demoConfig({ dbPort: sandbox.postgres.port, s3Url: sandbox.s3.url, lightsailUrl: sandbox.lightsail.url });
     const state = new MemoryStateStore();
 
@@ -179,7 +181,9 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!interrupted) process.exit(code);
+  },
   (err: Error) => {
     process.stderr.write(`demo failed: ${err?.stack ?? String(err)}\n`);
     process.exit(1);

@@ -1,7 +1,7 @@
 import type { CheckDefinition } from '../core/check';
 import type { Deps } from '../core/deps';
 import { redact, redactDeep } from '../core/redact';
-import { runChecks, selects } from '../core/runner';
+import { runChecks } from '../core/runner';
 import type { StateStore } from '../core/state';
 import { worstStatus } from '../core/status';
 import type { Report } from '../core/types';
@@ -18,7 +18,7 @@ export const ALERT_STATE_KEY = 'alerts';
 export interface MonitorRunContext {
   config: MonitorConfig;
   group: FunctionGroup;
-  /** All known checks; the run keeps its group's belts minus `checks.disabled`. */
+  /** All known checks; the run keeps its group's belts. */
   checks: CheckDefinition[];
   /** Builds the run's data sources (lambdas/core/build-deps.ts in production, fakes in tests). */
   buildDeps(): Promise<Deps & { close(): Promise<void> }>;
@@ -97,9 +97,8 @@ async function alert(ctx: MonitorRunContext, report: Report, now: Date): Promise
  */
 export async function monitorRun(ctx: MonitorRunContext, now: Date): Promise<RunSummary> {
   const belts: readonly string[] = FUNCTION_GROUPS[ctx.group];
-  const disabled = ctx.config.checks.disabled;
-  // `selects` treats an empty list as "everything", so an empty disabled list must disable nothing.
-  const selected = ctx.checks.filter((c) => belts.includes(c.belt) && !(disabled.length > 0 && selects(disabled, c.id)));
+  // `checks.disabled` is the runner's business: those checks appear as `skipped`, as in the CLI.
+  const selected = ctx.checks.filter((c) => belts.includes(c.belt));
   const report = await check(ctx, selected, now);
   const points = metricPoints(report, { instanceName: ctx.config.instance.name, extra: ctx.config.metrics.extra }, now);
   const [metricsOutcome, alertsOutcome] = await Promise.allSettled([ctx.publishMetrics(points), alert(ctx, report, now)]);

@@ -15,7 +15,7 @@ interface Run {
 /** Runs the demo as a user would (`npx tsx demo/run.ts`), in its own process group so Ctrl-C can be simulated. */
 function runDemo(options: { interruptWhen?: RegExp } = {}): Promise<Run> {
   // Without the legacy OpenSSL flag in NODE_OPTIONS (as when run by hand), the demo must re-run itself with it.
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.NODE_OPTIONS;
   const child = spawn('npx', ['tsx', 'demo/run.ts'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURE_DIR, loadFixture, lsnIn, segmentAfter } from '../../demo/fixture';
+import { FIXTURE_DIR, loadFixture, lsnIn, segmentAfter, segmentSizeBytes } from '../../demo/fixture';
 import { parseArchiveInfo, parseBackupInfo } from '../../lambdas/pgbackrest/info';
 import { requireTool } from '../support/pg-cluster';
 
@@ -44,6 +44,12 @@ describe('the demo fixture (a repository real pgBackRest wrote)', () => {
   it('gives the LSN at an offset inside a segment', () => {
     expect(lsnIn('00000001000000000000000C', 0)).toBe('0/C000000');
     expect(lsnIn('000000010000000100000002', 0x2a8)).toBe('1/20002A8');
+  });
+
+  it('reads the captured WAL segment size setting, and names the field when it cannot', () => {
+    expect(segmentSizeBytes(fixture.meta.archiver.walSegmentSizeBytes)).toBe(16 * 1024 * 1024);
+    expect(segmentSizeBytes('1GB')).toBe(1024 ** 3);
+    expect(() => segmentSizeBytes('lots')).toThrow(/archiver\.walSegmentSizeBytes is "lots"/);
   });
 
   it('names the script to run when the fixture is missing', () => {

@@ -136,6 +136,15 @@ describe('monitorRun', () => {
     ]);
   });
 
+  it('fails loudly (Errors alarm) instead of re-alerting every run when the alert memory cannot be read', async () => {
+    const w = world();
+    w.ctx.state = { get: async () => { throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }); }, put: async () => undefined };
+    w.outcomes['backup.full-age'] = FULL_AGE_FAIL;
+    await expect(monitorRun(w.ctx, at(0))).rejects.toThrow(/alerts not sent \(AccessDenied: Access Denied\)/);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData![0]).toMatchObject({ MetricName: 'ChecksFailing', Value: 1 });
+  });
+
   it('reports every check unknown (never a false OK) when the data sources cannot be built', async () => {
     const w = world();
     w.ctx.buildDeps = async () => {
@@ -147,11 +156,13 @@ describe('monitorRun', () => {
     expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toBe('chronos-monitor chronos-production-database: UNKNOWN backup.full-age (+2 more)');
   });
 
-  it('skips disabled checks', async () => {
+  it('reports disabled checks as skipped and never alerts on them', async () => {
     const w = world();
-    w.ctx.config = { ...config, checks: { ...config.checks, disabled: ['bucket'] } };
+    w.outcomes['bucket.versioning'] = { status: 'fail', summary: 'versioning Suspended; expected Enabled' };
+    w.ctx.config = { ...config, checks: { ...config.checks, disabled: ['bucket.versioning'] } };
     const summary = await monitorRun(w.ctx, at(0));
-    expect(summary.report.checks.map((c) => c.id)).toEqual(['backup.full-age', 'backup.wal-age']);
+    expect(summary.report.checks.find((c) => c.id === 'bucket.versioning')?.status).toBe('skipped');
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
   it('logs one redacted JSON line per run', async () => {
