@@ -55,6 +55,8 @@ function isolateAwsEnvironment(): void {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    // The SDK's notice that its 2027 releases need Node 22 is for the operator's own installs, not the demo's output.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 }
 

@@ -17,26 +17,35 @@ export interface ArchiveRoot {
   dirs: string[];
   /** Names directly under the folder that pgBackRest does not write (reported, never trusted). */
   unexpected: string[];
+  /** Requests the listing took. */
   requests: number;
 }
 
 /** One segment seen in a listing. */
 export interface SeenFile {
+  /** File name. */
   file: string;
+  /** LastModified, epoch ms. */
   modified: number;
 }
 
 /** The contents of one 16-hex folder, from a listing or from the verified cache. */
 export interface DirContents {
+  /** 16-hex folder name. */
   dir: string;
+  /** Timeline of the folder. */
   tli: number;
+  /** Log (high 32 bits of the LSN) of the folder. */
   log: number;
+  /** Listed this run, or restored from the verified cache. */
   source: 'listed' | 'cached';
   /** Listed: segment number within the log → the file (first one when a segment was pushed twice). */
   segments: Map<number, SeenFile>;
   /** Cached: every segment from lo to hi (within the log) was present when verified. */
   cached?: DirCacheEntry;
+  /** `.partial` files (never counted as segments). */
   partials: SeenFile[];
+  /** PostgreSQL backup-history files. */
   backupFiles: SeenFile[];
   /** Names in the folder that are not WAL files pgBackRest writes. */
   unexpected: string[];
@@ -49,11 +58,14 @@ export interface DirContents {
  * O(new segments) requests per run.
  */
 export interface DirCacheEntry {
+  /** First verified segment within the log. */
   lo: number;
+  /** Last verified segment within the log (the log's last). */
   hi: number;
   /** Newest LastModified (epoch ms) seen in the folder and the name of its last segment. */
   newestModified: number;
   lastFile: string;
+  /** When it was verified, epoch ms. */
   verifiedAt: number;
 }
 

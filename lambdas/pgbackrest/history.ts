@@ -2,10 +2,13 @@ import { lsnToSegno, parseLsn, type Lsn } from './wal';
 
 /** One switch recorded in a timeline history file: the parent timeline ended at `switchLsn`. */
 export interface HistoryEntry {
+  /** The timeline that was left. */
   parentTli: number;
+  /** Where it was left. */
   switchLsn: Lsn;
   /** The `X/Y` text as written. */
   switchLsnText: string;
+  /** PostgreSQL's free-text reason. */
   reason: string;
 }
 
@@ -35,6 +38,7 @@ export function parseHistory(text: string, file = 'history file'): HistoryParse 
 
 /** A stretch of the WAL history served by one timeline: segments [fromSegno, toSegno) on `tli`. */
 export interface TimelineSpan {
+  /** Timeline id. */
   tli: number;
   /** First segment this timeline contributes (0 for the first timeline). */
   fromSegno: number;

@@ -10,7 +10,9 @@ import { repoFacts } from './facts';
 
 /** A label folder of the backup directory that backup.info does not list. */
 export interface UnlistedBackup {
+  /** The folder's label. */
   label: string;
+  /** The type the label encodes. */
   type: 'full' | 'diff' | 'incr';
   /** `in-progress`: .copy without backup.manifest; `finishing`: backup.manifest present, backup.info not yet updated; `empty`: neither. */
   state: 'in-progress' | 'finishing' | 'empty';
@@ -22,9 +24,11 @@ export interface UnlistedBackup {
 export interface LabelScan {
   /** Label folders present in the repository. */
   labels: string[];
+  /** Label folders backup.info does not list. */
   unlisted: UnlistedBackup[];
   /** Folder names that are not backup labels (reported, never trusted). */
   unexpected: string[];
+  /** Requests the scan took. */
   requests: number;
 }
 

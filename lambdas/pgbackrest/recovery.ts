@@ -19,10 +19,15 @@ export const FULL_REVERIFY_MS = 24 * 3600 * 1000;
 
 /** A retained backup seen against the lineage. */
 export interface BackupWal {
+  /** Backup label. */
   label: string;
+  /** full, diff or incr. */
   type: BackupEntry['type'];
+  /** backup-timestamp-stop, epoch seconds. */
   stopTime: number;
+  /** First WAL segment the backup needs. */
   archiveStart: string | null;
+  /** Last WAL segment the backup needs. */
   archiveStop: string | null;
   /** False when the backup's WAL is on a timeline outside the current lineage (or it has no WAL range). */
   onLineage: boolean;
@@ -34,14 +39,19 @@ export interface BackupWal {
 
 /** A segment and when it reached the repository (epoch ms). */
 export interface ArchivedSegment {
+  /** 24-hex segment name. */
   segment: string;
+  /** Absolute segment number. */
   segno: number;
+  /** LastModified in the repository, epoch ms. */
   modified: number;
 }
 
 /** Whether the repository holds what PostgreSQL reports as its last archived WAL. */
 export interface LastArchivedCheck {
+  /** The name pg_stat_archiver reports. */
   name: string;
+  /** True when the repository holds it. */
   inRepository: boolean;
   /** Where it was looked for. */
   lookedIn: string;
@@ -49,18 +59,27 @@ export interface LastArchivedCheck {
 
 /** Everything the recoverability checks need, computed once per run. */
 export interface RecoveryAnalysis {
+  /** Archive id folder such as `16-1`. */
   archiveId: string;
+  /** Key prefix of that folder. */
   archivePrefix: string;
+  /** wal_segment_size in bytes. */
   segmentSize: number;
+  /** Where the segment size came from. */
   segmentSizeSource: 'config' | 'database';
+  /** The timeline whose lineage is verified. */
   currentTli: number;
+  /** The database's timeline, or (database unreadable) the timeline of the most recently archived WAL. */
   currentTliSource: 'database' | 'repository';
+  /** The lineage, oldest timeline first. */
   spans: TimelineSpan[];
   /** Set when the lineage could not be read (history file missing or unparsable): restores past the switch are impossible. */
   lineageProblem?: string;
   /** Timelines or branches present in the archive but not in the lineage, one message each. */
   strays: string[];
+  /** Every backup of backup.info against the lineage. */
   backups: BackupWal[];
+  /** The newest full backup by stop time. */
   newestFull?: BackupWal;
   /** First segment that must be present: the oldest retained backup's archive start on the lineage. */
   rangeStart?: ArchivedSegment;
@@ -68,6 +87,7 @@ export interface RecoveryAnalysis {
   newest?: ArchivedSegment;
   /** Most recently written segment on the lineage (LastModified). */
   newestByModified?: ArchivedSegment;
+  /** Every hole from rangeStart to newest. */
   holes: Hole[];
   /** Holes after the newest full backup's archive start (these make PITR impossible). */
   criticalHoles: Hole[];
@@ -75,12 +95,17 @@ export interface RecoveryAnalysis {
   restorableTo?: ArchivedSegment & { fromLabel: string };
   /** The oldest complete backup reaching restorableTo: the window's near end. */
   oldestRestorable?: BackupWal;
+  /** Whether the repository holds PostgreSQL's last_archived_wal (absent when the database is unreadable). */
   lastArchived?: LastArchivedCheck;
+  /** The database's archiver facts as read this run. */
   archiver: Observed<ArchiverFacts>;
   /** Repository requests this analysis made (listings and the history read; info files are counted by repoFacts). */
   requests: number;
+  /** Folders listed this run. */
   listedDirs: string[];
+  /** Folders taken from the verified cache. */
   cachedDirs: string[];
+  /** True when this run ignored the cache and listed every folder (once per {@link FULL_REVERIFY_MS}). */
   fullVerification: boolean;
 }
 

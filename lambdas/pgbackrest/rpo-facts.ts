@@ -10,16 +10,21 @@ import type { ArchiverFacts } from '../core/ports';
 
 /** What the previous run saw, kept in the state store. */
 export interface RememberedPosition {
+  /** pg_current_wal_lsn() then. */
   lsn: string;
+  /** Timeline then. */
   timeline: number;
   /** Server clock of that run (ISO). */
   at: string;
+  /** Unarchived bytes then. */
   unarchivedBytes: number | null;
 }
 
 /** The RPO exposure of this run. */
 export interface RpoFacts {
+  /** The archiver facts of this run. */
   archiver: Observed<ArchiverFacts>;
+  /** What the previous run saw. */
   previous?: RememberedPosition;
   /** True when nothing was written since the previous run and no segment waits; undefined when the DB is unreadable. */
   idle?: boolean;

@@ -12,6 +12,7 @@ export type WalFileKind = 'segment' | 'partial' | 'backup' | 'history';
 
 /** A file name from the repository's archive, parsed. */
 export interface RepoWalName {
+  /** What the file is. */
   kind: WalFileKind;
   /** The file name as listed. */
   file: string;
@@ -31,8 +32,11 @@ export interface RepoWalName {
 
 /** A name as PostgreSQL reports it in pg_stat_archiver (`last_archived_wal`). */
 export interface PgWalName {
+  /** What the file is. */
   kind: WalFileKind;
+  /** Timeline id. */
   tli: number;
+  /** The 24-hex segment (absent for `.history`). */
   segment?: string;
 }
 
@@ -86,7 +90,9 @@ export function segmentsPerLog(segmentSize: number): number {
 
 /** A segment position: timeline and absolute segment number. */
 export interface SegPos {
+  /** Timeline id. */
   tli: number;
+  /** log * segmentsPerLog + seg. */
   segno: number;
 }
 
@@ -126,7 +132,9 @@ export function previousSegment(name: string, segmentSize: number): string | und
 
 /** An LSN split into its 32-bit halves (`X/Y`). */
 export interface Lsn {
+  /** X of `X/Y`. */
   hi: number;
+  /** Y of `X/Y`. */
   lo: number;
 }
 

@@ -1,9 +1,11 @@
-import { rmSync, utimesSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { PosixRepositoryStore } from '../../../lambdas/adapters/repository/posix';
 import { qualityCheck } from '../../../lambdas/checks/backups/quality';
 import { inProgressGraceSeconds, labelScan } from '../../../lambdas/pgbackrest/in-progress';
-import { backupContext, PgBackRestFixture } from '../../support/pgbackrest';
+import { isRoot } from '../../support/pg-cluster';
+import { backupContext, PGBACKREST_BIN, PgBackRestFixture } from '../../support/pgbackrest';
 import { interruptedBackupLayout } from '../../support/pgbackrest-scenarios';
 
 describe('backup.quality on a repository written by pgBackRest', () => {
@@ -47,6 +49,31 @@ describe('backup.quality on a repository written by pgBackRest', () => {
     expect(out.status).toBe('warn');
     expect(out.summary).toMatch(/^full backup 20991231-235959F looks stalled\/aborted: not in backup.info, last heartbeat 3h 0\dm ago \(grace 2h 00m\); not trusted/);
     rmSync(join(f.repo.path, 'backup', 'chronos', '20991231-235959F'), { recursive: true });
+  });
+
+  it('recognises a real full backup killed with SIGKILL mid-way (label folder with backup.manifest.copy only), and calls it stalled after the grace', async () => {
+    f.cluster.sql("create table big as select g, repeat(md5(g::text), 8) as payload from generate_series(1, 400000) g");
+    const args = [`--config=${f.configPath}`, `--stanza=${f.stanza}`, '--type=full', 'backup'];
+    const child = isRoot ? spawn('runuser', ['-u', 'postgres', '--', 'env', 'TZ=UTC', PGBACKREST_BIN, ...args], { detached: true, stdio: 'ignore' }) : spawn(PGBACKREST_BIN, args, { detached: true, stdio: 'ignore', env: { ...process.env, TZ: 'UTC' } });
+    const base = join(f.repo.path, 'backup', 'chronos');
+    const known = new Set(labels);
+    let label: string | undefined;
+    const deadline = Date.now() + 60_000;
+    while (!label && Date.now() < deadline) {
+      label = readdirSync(base).find((n) => /F$/.test(n) && !known.has(n) && existsSync(join(base, n, 'backup.manifest.copy')));
+      if (!label) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+    process.kill(-(child.pid as number), 'SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    if (!label) throw new Error('the backup never wrote backup.manifest.copy');
+    expect(existsSync(join(base, label, 'backup.manifest'))).toBe(false);
+    const now = await qualityCheck.run(ctx());
+    expect(now.status).toBe('ok');
+    expect(now.summary).toContain(`full backup ${label} is running`);
+    const later = await qualityCheck.run(ctx(new Date(Date.now() + 3 * 3600_000)));
+    expect(later.status).toBe('warn');
+    expect(later.summary).toContain(`full backup ${label} looks stalled/aborted`);
+    rmSync(join(base, label), { recursive: true });
   });
 
   it('fails when a backup listed in backup.info has lost its backup.manifest', async () => {

@@ -47,6 +47,23 @@ describe('backup.wal-continuity on an encrypted repository across real timeline 
     expect(JSON.stringify(out)).not.toContain(f.repo.cipherPass!);
   });
 
+  it('only warns once a new full backup starts after the hole (older backups cannot replay past it)', async () => {
+    f.backup('full');
+    f.switchWal(1);
+    const out = await runCheck(walContinuityCheck, ctx());
+    expect(out.status).toBe('warn');
+    expect(out.summary).toMatch(/^WAL hole \S+\.\.\S+ \(2 segments\) before the newest full backup's start: older backups cannot replay past it/);
+  });
+
+  it("fails when the newest full backup's own WAL (archiveStart..archiveStop) is missing", async () => {
+    const info = JSON.parse(f.pgbackrest(['info', '--output=json']))[0];
+    const newestFull = [...info.backup].reverse().find((b: { type: string }) => b.type === 'full');
+    deleteSegments(f.repo.path, [newestFull.archive.start]);
+    const out = await runCheck(walContinuityCheck, ctx());
+    expect(out.status).toBe('fail');
+    expect(out.details).toMatchObject({ notes: expect.arrayContaining([expect.stringMatching(new RegExp(`^backup ${newestFull.label} is unrestorable: its own WAL ${newestFull.archive.start}\\.\\.`))]) });
+  });
+
   it('says unknown, not ok, when wal_segment_size is unknown (database down, no override)', async () => {
     const c = recoveryContext(f, { repository: new PosixRepositoryStore(f.repo.path), cipherPass: f.repo.cipherPass, databaseDown: true });
     const out = await runCheck(walContinuityCheck, c);
