@@ -21,6 +21,7 @@ export interface DatabaseSourceOptions {
 
 /** Everything the archiver query reads, before the pure arithmetic in {@link buildArchiverFacts}. */
 export interface ArchiverRow {
+  /** The fields below mirror pg_settings and pg_stat_archiver one to one. */
   archiveMode: string;
   archiveTimeoutSeconds: number;
   walSegmentSizeBytes: number;
@@ -63,7 +64,7 @@ export function buildArchiverFacts(
   row: ArchiverRow,
   ready: { count: number; oldestSeconds: number | null } | { unreadable: string },
   segmentSizeOverride?: number,
-): ArchiverFacts & { inRecovery: boolean; readyUnreadableReason?: string } {
+): ArchiverFacts {
   const seg = segmentSizeOverride ?? row.walSegmentSizeBytes;
   const end = archivedEndPosition(row.lastArchivedWal, seg);
   let unarchivedBytes: number | null = null;
@@ -95,7 +96,7 @@ export function buildArchiverFacts(
   };
 }
 
-/** Where the failure came from, for messages: `host:port/database as "user"`. */
+/** Where the failure came from, for messages: `host:port/database`. */
 function target(cfg: DatabaseConfig): string {
   return `${cfg.host}:${cfg.port}/${cfg.database}`;
 }

@@ -76,6 +76,10 @@ export interface ArchiverFacts {
   unarchivedBytes: number | null;
   /** Server clock at the time of the query (ISO). */
   serverNow: string;
+  /** pg_is_in_recovery(); a standby neither writes nor (with archive_mode=on) archives WAL. */
+  inRecovery?: boolean;
+  /** Why `readyCount` is null (e.g. permission denied for pg_ls_archive_statusdir). */
+  readyUnreadableReason?: string;
 }
 /** Database reads; each memoized per run. */
 export interface DatabaseSource {

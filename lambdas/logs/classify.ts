@@ -59,7 +59,7 @@ export function classifyLog(text: string): LogReport {
     if (conn && e.pid !== undefined) hostByPid.set(e.pid, conn[1]);
     const authorized = /^connection authorized: user=(\S+)/.exec(e.message);
     if (authorized && e.pid !== undefined) {
-      const host = hostByPid.get(e.pid);
+      const host = e.host ?? hostByPid.get(e.pid);
       // One typo by our own client must not page anyone; a success after a burst from that source must.
       if (host && (hosts.get(host) ?? 0) >= BRUTE_FORCE_THRESHOLD) loginsAfterFailures.push({ user: displayUser(authorized[1]), host, time: shown(e) });
     }
@@ -87,7 +87,7 @@ export function classifyLog(text: string): LogReport {
       else untimedFailures++;
       const user = /for user "(.*)"/.exec(e.message)?.[1];
       if (user !== undefined) users.set(displayUser(user), (users.get(displayUser(user)) ?? 0) + 1);
-      const host = e.pid !== undefined ? hostByPid.get(e.pid) : undefined;
+      const host = e.host ?? (e.pid !== undefined ? hostByPid.get(e.pid) : undefined);
       if (host) hosts.set(host, (hosts.get(host) ?? 0) + 1);
     }
   }

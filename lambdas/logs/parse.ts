@@ -7,6 +7,8 @@ const CONTINUATION = new Set(['DETAIL', 'HINT', 'STATEMENT', 'CONTEXT', 'QUERY',
 const TIME = /(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)\s?(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?|[A-Z]{2,5}\b)?/;
 const PID = /\[(\d+)\]/;
 const SQLSTATE = /^([0-9A-Z]{5}):\s+/;
+// `%h` / `%r` in log_line_prefix: an IPv4 address, optionally followed by `(port)`.
+const HOST = /(?:^|[\s@=\[])((?:\d{1,3}\.){3}\d{1,3})(?:\(\d+\))?(?=[\s\]]|$)/;
 // pgBackRest writes `2025-11-30 11:00:02.123 P00   INFO: ...` into the same stream when it runs as archive_command.
 const PGBACKREST = /\bP\d\d\s*$/;
 
@@ -83,11 +85,13 @@ export function parseLog(text: string): { entries: LogEntry[]; lines: number; un
     }
     const t = parseLogTime(prefix);
     const pid = PID.exec(prefix);
+    const host = HOST.exec(prefix);
     const state = SQLSTATE.exec(rest);
     entries.push({
       ...(t ? { time: t.time, epochMs: t.epochMs } : {}),
       utc: t?.utc ?? false,
       ...(pid ? { pid: Number(pid[1]) } : {}),
+      ...(host ? { host: host[1] } : {}),
       level,
       ...(state ? { sqlstate: state[1] } : {}),
       message: state ? rest.slice(state[0].length) : rest,

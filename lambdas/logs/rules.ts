@@ -4,8 +4,11 @@ import type { LogCategory, LogEntry, LogSeverity } from './types';
 export interface LogRule {
   /** Stable public id, `category.name`. */
   id: string;
+  /** Report section. */
   category: LogCategory;
+  /** Severity of one occurrence. */
   severity: LogSeverity;
+  /** Human label in the report. */
   label: string;
   /** Matches the message text (without level, prefix or SQLSTATE). */
   match?: RegExp;

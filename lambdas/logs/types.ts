@@ -12,10 +12,15 @@ export interface LogEntry {
   epochMs?: number;
   /** True when `epochMs` is a real UTC instant (zone UTC/GMT/Z or a numeric offset). */
   utc: boolean;
+  /** Backend process id from `[%p]`, when printed. */
   pid?: number;
   /** Severity as printed: LOG, FATAL, PANIC, ERROR, WARNING, ... */
   level: string;
+  /** Client IPv4 address when the prefix prints it (`%h` or `%r`). */
+  host?: string;
+  /** SQLSTATE when the log prints it (`%e`, verbose, jsonlog). */
   sqlstate?: string;
+  /** The message text without prefix, level and SQLSTATE. */
   message: string;
   /** `postgres` for server lines, `pgbackrest` for pgBackRest output captured in the same stream. */
   source: 'postgres' | 'pgbackrest';
@@ -27,13 +32,17 @@ export interface LogEntry {
 export interface LogKind {
   /** Stable id such as `trouble.archive-failed`; part of the JSON output. */
   id: string;
+  /** Section of the report. */
   category: LogCategory;
+  /** How bad this kind is on its own. */
   severity: LogSeverity;
   /** Short human label. */
   label: string;
+  /** Entries of this kind. */
   count: number;
   /** First and last occurrence (ISO when the zone is known, else as printed). */
   first: string | null;
+  /** Last occurrence, same format as `first`. */
   last: string | null;
   /** First message of this kind (no DETAIL text; user names left out); absent for auth kinds. */
   example?: string;
@@ -45,7 +54,9 @@ export interface BruteForce {
   failures: number;
   /** Most failures inside any window of `windowMinutes`. */
   maxInWindow: number;
+  /** The window length (10). */
   windowMinutes: number;
+  /** Failures within the window that count as brute force (5). */
   threshold: number;
   /** `maxInWindow >= threshold` (or, without timestamps, `failures >= threshold`). */
   detected: boolean;
@@ -61,6 +72,7 @@ export interface BruteForce {
 
 /** The classifier's output: printed by `chronos-monitor logs` and its `--json` (a public shape). */
 export interface LogReport {
+  /** Worst of: trouble `fail`, warnings and brute force `warn`, else `ok`; the CLI exit code follows it. */
   verdict: 'ok' | 'warn' | 'fail';
   /** One line naming what decided the verdict. */
   summary: string;
@@ -68,12 +80,15 @@ export interface LogReport {
   lines: number;
   /** Entries after folding continuation lines. */
   entries: number;
+  /** Earliest timestamp seen (ISO when the zone is known). */
   firstTime: string | null;
+  /** Latest timestamp seen. */
   lastTime: string | null;
   /** Entry counts per category. */
   categories: Record<LogCategory, number>;
   /** Every kind seen, worst first, then by count. */
   kinds: LogKind[];
+  /** The repeated-authentication-failure verdict. */
   bruteForce: BruteForce;
   /** Entries no rule matched, by level; and lines that were not log entries at all. */
   unclassified: { entries: number; byLevel: Record<string, number>; unparsedLines: number };

@@ -271,7 +271,8 @@ async function analyse(ctx: CheckContext): Promise<Observed<RecoveryAnalysis>> {
       if (!span || span.tli !== d.tli) continue;
       const cand = { segment: file.slice(0, 24), segno, modified };
       if (!newest || segno > newest.segno) newest = cand;
-      if (!newestByModified || modified > newestByModified.modified) newestByModified = cand;
+      // Ties (one burst of archive-push within a second) go to the higher segment number.
+      if (!newestByModified || modified > newestByModified.modified || (modified === newestByModified.modified && segno > newestByModified.segno)) newestByModified = cand;
     }
   }
   const modifiedOf = (segno: number): number | undefined => {

@@ -7,6 +7,7 @@ import type { CheckContext } from '../core/check';
 import type { Deps } from '../core/deps';
 import type { Observed } from '../core/observed';
 import type { ArchiverFacts } from '../core/ports';
+import { formatDuration } from '../core/format';
 
 /** What the previous run saw, kept in the state store. */
 export interface RememberedPosition {
@@ -59,6 +60,14 @@ async function load(ctx: CheckContext): Promise<RpoFacts> {
   return { archiver, previous, ...judgeExposure(a, previous) };
 }
 
+/** When the oldest unarchived data can have been written: the last success, or a later previous run that saw nothing waiting. */
+function unarchivedSince(a: ArchiverFacts, previous: RememberedPosition | undefined): string | undefined {
+  let since = a.lastArchivedTime ?? undefined;
+  // Everything was archived at the previous run: what waits now was written after it.
+  if (previous && previous.timeline === a.timeline && previous.unarchivedBytes === 0 && (!since || Date.parse(previous.at) > Date.parse(since))) since = previous.at;
+  return since;
+}
+
 const secondsBetween = (later: string, earlier: string): number => Math.max(0, (Date.parse(later) - Date.parse(earlier)) / 1000);
 
 /**
@@ -74,7 +83,12 @@ export function judgeExposure(a: ArchiverFacts, previous: RememberedPosition | u
   const waiting = (a.readyCount ?? 0) > 0;
   const idle = samePosition && !waiting && !a.failingNow;
   if (waiting && a.oldestReadySeconds !== null) {
-    return { idle, exposureSeconds: a.oldestReadySeconds, basis: `${a.readyCount} segment(s) wait to be archived, the oldest for ${a.oldestReadySeconds}s` };
+    // A .ready file's mtime is when its segment was completed; its data began when the last archived segment ended,
+    // so the time since the last success (or since a previous run that saw nothing waiting) is a bound too.
+    const since = unarchivedSince(a, previous);
+    const exposureSeconds = Math.max(a.oldestReadySeconds, since ? secondsBetween(a.serverNow, since) : 0);
+    const from = since ? `, unarchived data since ${since}` : '';
+    return { idle, exposureSeconds, basis: `${a.readyCount} segment(s) wait to be archived, the oldest for ${formatDuration(a.oldestReadySeconds)}${from}` };
   }
   if (a.unarchivedBytes === 0) return { idle, exposureSeconds: 0, basis: 'every written WAL byte is archived' };
   if (idle) {
@@ -85,8 +99,6 @@ export function judgeExposure(a: ArchiverFacts, previous: RememberedPosition | u
   }
   if (a.unarchivedBytes === null) return { idle, basis: 'the unarchived WAL figure is not available' };
   if (!a.lastArchivedTime) return { idle, basis: 'PostgreSQL has never archived a WAL file since its statistics were reset' };
-  let since = a.lastArchivedTime;
-  // Everything was archived at the previous run: what waits now was written after it.
-  if (previous && previous.timeline === a.timeline && previous.unarchivedBytes === 0 && Date.parse(previous.at) > Date.parse(since)) since = previous.at;
+  const since = unarchivedSince(a, previous) as string;
   return { idle, exposureSeconds: secondsBetween(a.serverNow, since), basis: `${a.unarchivedBytes} bytes not yet archived, written since ${since}${a.failingNow ? '; archiving is failing' : ''}` };
 }

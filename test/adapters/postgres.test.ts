@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { archivedEndPosition, createDatabaseSource, type DatabaseConfig } from '../../lambdas/adapters/postgres';
+import { archivedEndPosition, classifyPgError, createDatabaseSource, type DatabaseConfig } from '../../lambdas/adapters/postgres';
 import { observed, failed } from '../../lambdas/core/observed';
 import type { DatabaseSource } from '../../lambdas/core/ports';
 import { clearSecrets, redact } from '../../lambdas/core/redact';
@@ -103,7 +103,7 @@ describe('createDatabaseSource against a real PostgreSQL 15 as a pg_monitor role
   it('reports the backlog as unreadable (null), not a crash, for a role without pg_monitor', async () => {
     const r = await source(dbConfig({ user: 'plain_user' })).archiver();
     expect(r).toMatchObject({ ok: true, value: { readyCount: null, oldestReadySeconds: null } });
-    if (r.ok) expect((r.value as { readyUnreadableReason?: string }).readyUnreadableReason).toMatch(/permission denied/);
+    if (r.ok) expect(r.value.readyUnreadableReason).toMatch(/permission denied/);
   });
 });
 
@@ -180,6 +180,40 @@ describe('createDatabaseSource failures', () => {
     const s = createDatabaseSource(dbConfig(), async () => failed('denied', 'AccessDenied on ssm:GetParameter'));
     sources.push(s);
     expect(await s.connect()).toMatchObject({ ok: false, kind: 'config', reason: expect.stringContaining('was not contacted') });
+  });
+});
+
+describe('classifyPgError', () => {
+  const cfg = () => configWith({ port: 5432, database: 'chronos', user: 'chronos_monitor' }).database;
+  const pgError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+  it('reports a server that is starting up or shutting down (57P03) as unreachable, with its words', () => {
+    expect(classifyPgError(pgError('57P03', 'the database system is starting up'), cfg(), 'connect')).toEqual({
+      kind: 'unreachable',
+      reason: '127.0.0.1:5432/chronos: server refuses connections while starting up, shutting down or recovering (SQLSTATE 57P03): the database system is starting up',
+    });
+  });
+  it('reports exhausted connection slots (53300) as reachable but full', () => {
+    expect(classifyPgError(pgError('53300', 'sorry, too many clients already'), cfg(), 'connect')).toMatchObject({ kind: 'error', reason: expect.stringContaining('too many clients (SQLSTATE 53300)') });
+  });
+  it('reports a statement timeout (57014) as a query timeout naming queryTimeoutMs', () => {
+    expect(classifyPgError(pgError('57014', 'canceling statement due to statement timeout'), cfg(), 'query')).toMatchObject({ kind: 'timeout', reason: expect.stringContaining('(queryTimeoutMs)') });
+  });
+});
+
+describe('createDatabaseSource when every connection slot is taken', () => {
+  it('reports "too many clients" for a non-superuser when only reserved slots remain', async () => {
+    const full = await PgCluster.create({ superuserPassword: SUPERUSER_PW, conf: ['max_connections = 4', 'superuser_reserved_connections = 3'] });
+    const holder = source(dbConfig({ port: full.port, user: 'chronos_monitor' }));
+    try {
+      full.sql(`create role chronos_monitor login password '${MONITOR_PW}'; grant pg_monitor to chronos_monitor;`);
+      expect(await holder.connect()).toMatchObject({ ok: true });
+      const r = await source(dbConfig({ port: full.port })).connect();
+      expect(r).toMatchObject({ ok: false, kind: 'error', reason: expect.stringContaining('no connection slot is free: too many clients (SQLSTATE 53300)') });
+    } finally {
+      await holder.close();
+      full.destroy();
+    }
   });
 });
 

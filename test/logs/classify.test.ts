@@ -111,6 +111,12 @@ describe('classifyLog: brute-force verdict', () => {
     expect(r.summary).toBe('8 authentication failure(s), at most 4 within 10 min (below 5)');
   });
 
+  it('counts sources from %h/%r in log_line_prefix', () => {
+    const line = (ip: string) => `2025-11-30 11:00:00.000 UTC [7] ${ip}(51234) postgres@postgres FATAL:  password authentication failed for user "postgres"`;
+    const r = classifyLog([line('198.51.100.7'), line('198.51.100.7'), line('203.0.113.9')].join('\n'));
+    expect(r.bruteForce.sources).toEqual([{ host: '198.51.100.7', count: 2 }, { host: '203.0.113.9', count: 1 }]);
+  });
+
   it('says the rate is unknown when the lines carry no timestamps, and still warns on 5', () => {
     const r = classifyLog(Array.from({ length: 5 }, () => 'FATAL:  password authentication failed for user "root"').join('\n'));
     expect(r.bruteForce).toMatchObject({ detected: true, timed: false });

@@ -13,5 +13,6 @@ export const diffAgeCheck: CheckDefinition = {
       metric: 'DiffBackupAgeSeconds',
       limitsHours: ctx.config.backups.diffAgeHours,
       configField: 'backups.diffAgeHours',
+      graceFor: 'any',
     }),
 };

@@ -4,6 +4,7 @@ import type { FailureKind } from '../../core/observed';
 import { gradeAbove } from '../../core/status';
 import type { CheckOutcome, Status } from '../../core/types';
 import { repoFacts } from '../../pgbackrest/facts';
+import { inProgressGraceSeconds, labelScan } from '../../pgbackrest/in-progress';
 import type { BackupEntry } from '../../pgbackrest/info';
 
 /** The newest backup of the given types and its age, by `backup-timestamp-stop` (never the label). */
@@ -45,6 +46,8 @@ export interface BackupAgeSpec {
   limitsHours: { warn: number; fail: number };
   /** Config field of the limits, named in summaries. */
   configField: string;
+  /** Which running backups extend the limits by `backups.inProgressGraceHours` (see in-progress.ts). */
+  graceFor: 'full' | 'any';
 }
 
 /** Shared body of the age checks: reads backup.info through the run's facts and grades the newest matching backup. */
@@ -63,14 +66,19 @@ export async function backupAgeOutcome(ctx: CheckContext, spec: BackupAgeSpec): 
     };
   }
   const { backup, ageSeconds } = found;
-  const status = gradeBackupAge(ageSeconds, spec.limitsHours);
+  // A backup visibly running (fresh manifest heartbeat) is on its way: give it the grace period before paging.
+  const scan = await labelScan(ctx);
+  const graceSeconds = scan.ok ? inProgressGraceSeconds(scan.value.unlisted, spec.graceFor, ctx.config.backups.inProgressGraceHours, ctx.now.getTime()) : 0;
+  const graceHours = graceSeconds / 3600;
+  const status = gradeBackupAge(ageSeconds, { warn: spec.limitsHours.warn + graceHours, fail: spec.limitsHours.fail + graceHours });
+  const running = graceSeconds > 0 ? `; a backup is running, limits extended by ${graceHours}h (backups.inProgressGraceHours)` : '';
   const stop = new Date(backup.timestampStop * 1000).toISOString();
   const when = ageSeconds < -CLOCK_SKEW_TOLERANCE_SECONDS ? `finishes ${formatDuration(-ageSeconds)} in the future (${stop}; clock skew?)` : `finished ${formatDuration(ageSeconds)} ago (${stop})`;
   return {
     status,
-    summary: `newest ${spec.noun} ${backup.label} ${when}; ${limits}`,
+    summary: `newest ${spec.noun} ${backup.label} ${when}; ${limits}${running}`,
     metrics: [{ name: spec.metric, value: ageSeconds, unit: 'Seconds' }],
-    details: { label: backup.label, type: backup.type, timestampStop: backup.timestampStop, stoppedAt: stop, ageSeconds, source: info.value.source },
+    details: { label: backup.label, type: backup.type, timestampStop: backup.timestampStop, stoppedAt: stop, ageSeconds, source: info.value.source, graceSeconds, ...(scan.ok ? {} : { labelScan: scan.reason }) },
   };
 }
 
@@ -80,5 +88,5 @@ export const fullAgeCheck: CheckDefinition = {
   belt: 'backups',
   description: 'Newest full backup (by backup-timestamp-stop in backup.info) is younger than backups.fullAgeHours',
   run: (ctx) =>
-    backupAgeOutcome(ctx, { types: ['full'], noun: 'full backup', metric: 'FullBackupAgeSeconds', limitsHours: ctx.config.backups.fullAgeHours, configField: 'backups.fullAgeHours' }),
+    backupAgeOutcome(ctx, { types: ['full'], noun: 'full backup', metric: 'FullBackupAgeSeconds', limitsHours: ctx.config.backups.fullAgeHours, configField: 'backups.fullAgeHours', graceFor: 'full' }),
 };

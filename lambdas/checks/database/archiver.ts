@@ -19,7 +19,7 @@ export const dbArchiver: CheckDefinition = {
   async run({ config, deps }): Promise<CheckOutcome> {
     const r = await deps.database.archiver();
     if (!r.ok) return unavailable('the archiver status', r);
-    const f = r.value as typeof r.value & { inRecovery?: boolean; readyUnreadableReason?: string };
+    const f = r.value;
     const rpo = config.backups.rpoMinutes;
     const limits = { warn: rpo.warn * 60, fail: rpo.fail * 60 };
     const rpoText = `RPO warn ${rpo.warn} min / fail ${rpo.fail} min`;

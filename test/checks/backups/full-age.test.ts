@@ -1,7 +1,10 @@
 import { PosixRepositoryStore } from '../../../lambdas/adapters/repository/posix';
 import { fullAgeCheck, gradeBackupAge, newestBackupAge } from '../../../lambdas/checks/backups/full-age';
 import type { BackupEntry } from '../../../lambdas/pgbackrest/info';
+import { rmSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { backupContext, PgBackRestFixture } from '../../support/pgbackrest';
+import { interruptedBackupLayout } from '../../support/pgbackrest-scenarios';
 
 const entry = (label: string, type: BackupEntry['type'], timestampStop: number): BackupEntry =>
   ({ label, type, timestampStart: timestampStop - 60, timestampStop, archiveStart: null, archiveStop: null, lsnStart: null, lsnStop: null, repoSize: 0, size: 0, repoSizeDelta: 0, sizeDelta: 0, dbId: 1, backrestVersion: '2.45', options: {} }) as BackupEntry;
@@ -84,6 +87,22 @@ describe('backup.full-age on a repository written by pgBackRest 2.45', () => {
       expect(o.summary).toBe('cannot tell the age of the newest full backup: cipher pass does not decrypt backup.info (wrong pass?)');
     } finally {
       g.destroy();
+    }
+  });
+  it('extends the limits by backups.inProgressGraceHours while a full backup is visibly running, and not once its heartbeat is stale', async () => {
+    const labels = JSON.parse(f.pgbackrest(['info', '--output=json']))[0].backup.map((b: { label: string }) => b.label);
+    const label = interruptedBackupLayout(f.repo.path, labels[0], '20991231-235959F');
+    const copy = join(f.repo.path, 'backup', 'chronos', label, 'backup.manifest.copy');
+    const now = fullStop + 31 * 3600;
+    try {
+      utimesSync(copy, now - 600, now - 600);
+      const running = await at(31 * 3600);
+      expect(running.status).toBe('warn');
+      expect(running.summary).toContain('a backup is running, limits extended by 2h (backups.inProgressGraceHours)');
+      utimesSync(copy, now - 3 * 3600, now - 3 * 3600);
+      expect((await at(31 * 3600)).status).toBe('fail');
+    } finally {
+      rmSync(join(f.repo.path, 'backup', 'chronos', label), { recursive: true, force: true });
     }
   });
 });

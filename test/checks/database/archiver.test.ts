@@ -100,7 +100,7 @@ describe('db.archiver verdicts', () => {
     unarchivedBytes: 0,
     serverNow: '2025-11-30T11:00:00.000Z',
   };
-  const run = (facts: Partial<ArchiverFacts> & Record<string, unknown>) => {
+  const run = (facts: Partial<ArchiverFacts>) => {
     const src = { archiver: async () => observed({ ...base, ...facts }) } as unknown as DatabaseSource;
     return dbArchiver.run(contextFor(configWith({}), src));
   };
