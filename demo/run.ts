@@ -166,7 +166,7 @@ async function main(): Promise<number> {
     if (decision.alerts.length === 0) {
       out('No alert would be sent.');
     } else {
-      const msg = renderAlerts(decision.alerts, { instanceName: DEMO.instanceName, region: config.region, source: 'demo' }, later);
+      const msg = renderAlerts(decision.alerts, { instanceName: DEMO.instanceName, region: config.region, source: 'demo', stanza: config.backups.stanza }, later);
       out(`Subject: ${msg.subject}\n\n${msg.email}\n\nSMS: ${msg.sms}`);
     }
   } finally {

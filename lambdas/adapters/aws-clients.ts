@@ -71,6 +71,8 @@ export function createAwsClients(
   const requestHandler = new NodeHttpHandler({
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 10000,
+    // Without this, @smithy/node-http-handler 4.x only logs a warning when requestTimeout passes and keeps waiting.
+    throwOnRequestTimeout: true,
   });
   const credentials: ReturnType<typeof fromNodeProviderChain> | undefined = options.profile
     ? fromNodeProviderChain({ profile: options.profile })

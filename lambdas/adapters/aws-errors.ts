@@ -41,6 +41,10 @@ export function awsFailureKind(err: unknown): FailureKind {
   if (NOT_FOUND.has(name)) return 'not-found';
   if (name === 'TimeoutError' || name === 'RequestTimeout' || name === 'AbortError' || e.code === 'ETIMEDOUT') return 'timeout';
   if (e.code && UNREACHABLE_CODES.has(e.code)) return 'unreachable';
+  // The retry middleware may re-wrap a socket error as plain text ("AWS SDK error wrapper for Error: connect
+  // ECONNREFUSED ..."), dropping `code`; the code still appears in the message.
+  const inText = /\b(E[A-Z_]{4,})\b/.exec(e.message ?? '')?.[1];
+  if (inText && UNREACHABLE_CODES.has(inText)) return inText === 'ETIMEDOUT' ? 'timeout' : 'unreachable';
   if (status === 403) return 'denied';
   if (status === 404) return 'not-found';
   return 'error';

@@ -6,6 +6,7 @@ import { ALL_CHECKS } from '../checks';
 import { ConfigError, loadConfigFile } from '../config/load';
 import { buildDeps } from '../core/build-deps';
 import { redact } from '../core/redact';
+import { runbookFor } from '../core/runbook';
 import { runChecks, selects } from '../core/runner';
 import { FileStateStore, MemoryStateStore, type StateStore } from '../core/state';
 import { exitCodeFor } from '../core/status';
@@ -88,7 +89,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } else {
     const color = cmd.color ?? (io.isTTY && !io.env.NO_COLOR);
     const header = `chronos-monitor check — ${now.toISOString()}${cmd.now ? ' (--now)' : ''} — ${cmd.config}`;
-    io.stdout(`${redact(renderReport(report, { color, header }))}\n`);
+    const repo = config.backups.repository;
+    const names = { instanceName: config.instance.name, region: config.region, stanza: config.backups.stanza, bucket: repo.type === 's3' ? repo.bucket : undefined };
+    const hint = (id: string) => runbookFor(id, names);
+    io.stdout(`${redact(renderReport(report, { color, header, hint }))}\n`);
   }
   return exitCodeFor(report.status);
 }

@@ -16,6 +16,8 @@ export interface RenderOptions {
   color?: boolean;
   /** Header line context, e.g. the config file and the evaluation instant. */
   header?: string;
+  /** The next step for a check that is not ok (printed under it), e.g. from `runbookFor`. */
+  hint?: (checkId: string) => string | undefined;
 }
 
 /** The human report, grouped by belt, one line per check with a status mark. */
@@ -31,6 +33,8 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
     for (const c of checks) {
       const label = `${c.status.toUpperCase()}`.padEnd(7);
       lines.push(`  ${paint(c.status, `${MARK[c.status]} ${label}`)} ${c.id.padEnd(width)}${c.summary}`);
+      const hint = c.status === 'fail' || c.status === 'unknown' || c.status === 'warn' ? options.hint?.(c.id) : undefined;
+      if (hint) lines.push(`  ${' '.repeat(10 + width)}→ ${hint}`);
     }
     lines.push('');
   }

@@ -82,7 +82,15 @@ async function alert(ctx: MonitorRunContext, report: Report, now: Date): Promise
   const previous = await ctx.state.get<AlertState>(ALERT_STATE_KEY);
   const { alerts, next } = decideAlerts(previous, report, now, ctx.config.alerts.repeatHours);
   if (alerts.length > 0) {
-    const where = { instanceName: ctx.config.instance.name, region: ctx.config.region, source: ctx.group, dashboardName: ctx.dashboardName };
+    const repo = ctx.config.backups.repository;
+    const where = {
+      instanceName: ctx.config.instance.name,
+      region: ctx.config.region,
+      source: ctx.group,
+      dashboardName: ctx.dashboardName,
+      stanza: ctx.config.backups.stanza,
+      bucket: repo.type === 's3' ? repo.bucket : undefined,
+    };
     await ctx.publishAlert(renderAlerts(alerts, where, now));
   }
   // Saved only after a successful publish: an alert SNS refused is decided again, and sent, next run.

@@ -1,5 +1,6 @@
 import { formatDuration } from '../core/format';
 import { redact } from '../core/redact';
+import { runbookFor } from '../core/runbook';
 import type { Alert } from './alerts';
 
 /** One rendered notification: SNS sends `email` to email subscribers and `sms` to phones. */
@@ -21,6 +22,10 @@ export interface MessageContext {
   source: string;
   /** CloudWatch dashboard name, for a link. */
   dashboardName?: string;
+  /** pgBackRest stanza, for the runbook line (`Likely fix:`); without it the line is left out. */
+  stanza?: string;
+  /** Repository bucket, for the bucket runbook lines. */
+  bucket?: string;
 }
 
 /** Hard SMS limit: one GSM-7/ASCII segment is 160 characters; 140 leaves room for carrier prefixes. */
@@ -58,7 +63,7 @@ function smsOf(alerts: Alert[], ctx: MessageContext): string {
   return `${head}${parts[0]}`.slice(0, SMS_MAX_CHARS);
 }
 
-function blockOf(a: Alert, now: Date): string {
+function blockOf(a: Alert, now: Date, ctx: MessageContext): string {
   const since = new Date(a.since);
   const lasted = formatDuration((now.getTime() - since.getTime()) / 1000);
   const sinceText = `${since.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
@@ -75,6 +80,8 @@ function blockOf(a: Alert, now: Date): string {
     );
   }
   lines.push(`  What to do: run \`${commandFor(a.checkId)}\` and follow its advice.`);
+  const fix = ctx.stanza ? runbookFor(a.checkId, { instanceName: ctx.instanceName, region: ctx.region, stanza: ctx.stanza, bucket: ctx.bucket }) : undefined;
+  if (fix) lines.push(`  Likely fix: ${fix}`);
   return lines.join('\n');
 }
 
@@ -89,6 +96,6 @@ export function renderAlerts(alerts: Alert[], ctx: MessageContext, now: Date): A
     footer.push(`Dashboard: https://${ctx.region}.console.aws.amazon.com/cloudwatch/home?region=${ctx.region}#dashboards/dashboard/${ctx.dashboardName}`);
   }
   footer.push('Reminders repeat while a check stays bad; a recovery message follows when it is fixed.');
-  const email = [header, '', ...alerts.map((a) => blockOf(a, now)).join('\n\n').split('\n'), '', ...footer].join('\n');
+  const email = [header, '', ...alerts.map((a) => blockOf(a, now, ctx)).join('\n\n').split('\n'), '', ...footer].join('\n');
   return { subject: redact(subjectOf(alerts, ctx)), email: redact(email), sms: redact(smsOf(alerts, ctx)) };
 }

@@ -21,6 +21,12 @@ describe('renderReport', () => {
     expect(text).not.toContain('DATABASE');
     expect(text.split('\n').at(-1)).toBe('Overall: FAIL — 1 fail, 1 ok, 1 skipped (1.2 s)');
   });
+  it('prints the next step under checks that are not ok when a hint is given', () => {
+    const text = renderReport(report, { hint: (id) => `fix ${id}` });
+    expect(text).toMatch(/backup\.full-age .*\n {2}\s+→ fix backup\.full-age/);
+    expect(text).not.toContain('fix instance.state');
+  });
+
   it('adds ANSI colours only when asked', () => {
     expect(renderReport(report)).not.toContain('\u001b[');
     expect(renderReport(report, { color: true })).toContain('\u001b[31m');

@@ -26,6 +26,12 @@ describe('renderAlerts', () => {
     expect(m.subject).toBe('chronos-monitor chronos-production-database: FAIL backup.full-age');
   });
 
+  it('adds the likely fix with the configured stanza when the stanza is known', () => {
+    const m = renderAlerts([alert()], { ...ctx, stanza: 'chronos' }, now);
+    expect(m.email).toContain('  Likely fix: docker exec <container> pgbackrest --stanza=chronos --type=full backup  then check the backup schedule (cron) on the host');
+    expect(renderAlerts([alert()], ctx, now).email).not.toContain('Likely fix');
+  });
+
   it('says a check recovered and how long it was bad', () => {
     const m = renderAlerts([alert({ kind: 'recovery', status: 'ok', summary: 'newest full backup is 2h 00m old; fail above 30h' })], ctx, now);
     expect(m.email).toContain('RECOVERED  backup.full-age is ok again after 15m');
