@@ -269,17 +269,25 @@ export function createDatabaseSource(
     }
   });
 
-  /** Runs a query on the shared session; a failure of the session is returned as is. */
+  // One connection serves every check of the run; pg queues overlapping queries itself but deprecates it
+  // (gone in pg 9), so the checks' queries are chained here explicitly.
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs a query on the shared session, one at a time; a failure of the session is returned as is. */
   async function query<T>(label: string, sql: string, map: (rows: Record<string, unknown>[]) => T): Promise<Observed<T>> {
     const s = await session();
     if (!s.ok) return s;
-    try {
-      const r = await s.value.client.query(sql);
-      return observed(map(r.rows));
-    } catch (err) {
-      const f = classifyPgError(err, config, 'query');
-      return failed(f.kind, `${label}: ${f.reason}`);
-    }
+    const run = queue.then(async (): Promise<Observed<T>> => {
+      try {
+        const r = await s.value.client.query(sql);
+        return observed(map(r.rows));
+      } catch (err) {
+        const f = classifyPgError(err, config, 'query');
+        return failed(f.kind, `${label}: ${f.reason}`);
+      }
+    });
+    queue = run;
+    return run;
   }
 
   const connect = once(async (): Promise<Observed<ConnectFacts>> => {
