@@ -9,8 +9,11 @@ import { bucketName, bucketSkipReason } from './skip';
 
 /** One bucket setting compared with the configuration. */
 export interface SettingReport {
+  /** Human name of the setting, e.g. `versioning`. */
   setting: string;
+  /** What the configuration asks for. */
   expected: string;
+  /** What S3 reported, or why it could not be read. */
   actual: string;
   /** `drift` when read and not as configured; `unknown` when it could not be read. */
   state: 'ok' | 'drift' | 'unknown';

@@ -26,6 +26,7 @@ const SMALL: RepoFileClass[] = ['history', 'archiveInfo', 'backupInfo'];
 export interface LifecycleContext {
   /** pgBackRest repo1-path, e.g. `/var/lib/pgbackrest`. */
   repoPath: string;
+  /** pgBackRest stanza name. */
   stanza: string;
   /** Hours pgBackRest keeps backups and WAL: retention.full × fullAgeHours.fail. */
   horizonHours: number;
@@ -35,7 +36,9 @@ export interface LifecycleContext {
 
 /** One problem found in a rule. */
 export interface LifecycleRisk {
+  /** Rule id, or `(none)` for a missing rule. */
   rule: string;
+  /** `fail` when a restore breaks, `warn` when it may (tag filters) or when only cost is at stake. */
   severity: 'fail' | 'warn';
   /** Short statement of what the rule does wrong, with its day count. */
   problem: string;
@@ -47,6 +50,7 @@ export interface LifecycleRisk {
 
 /** The verdict on a set of lifecycle rules. */
 export interface LifecycleAssessment {
+  /** Problems, failures first as found. */
   risks: LifecycleRisk[];
   /** Facts worth knowing that are not risks to a restore (costs, rules that do not reach the repository). */
   notes: string[];
