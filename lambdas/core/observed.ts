@@ -23,3 +23,15 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
   return () => (p ??= load());
 }
+
+/**
+ * Memoizes a loader per run: every check of one run (one `deps` object) shares one result, and the next
+ * run (new `deps`) loads afresh. For facts several checks read, such as the parsed repository.
+ */
+export function perRun<C extends { deps: object }, T>(load: (ctx: C) => T): (ctx: C) => T {
+  const cache = new WeakMap<object, T>();
+  return (ctx) => {
+    if (!cache.has(ctx.deps)) cache.set(ctx.deps, load(ctx));
+    return cache.get(ctx.deps) as T;
+  };
+}

@@ -1,6 +1,5 @@
 import type { CheckContext } from '../core/check';
-import type { Deps } from '../core/deps';
-import { failed, observed, once, type FailureKind, type Observed } from '../core/observed';
+import { failed, observed, once, perRun, type FailureKind, type Observed } from '../core/observed';
 import { registerSecret } from '../core/redact';
 import { decryptRepoFile, isEncrypted, UnsupportedCipherFormatError, WrongCipherPassError } from './cipher';
 import { InfoParseError, parseArchiveInfo, parseBackupInfo, verifyInfoChecksum, type ArchiveInfo, type BackupInfo } from './info';
@@ -36,17 +35,8 @@ export interface RepoFacts {
   repoPrefixes(): { archive: string; backup: string };
 }
 
-const cache = new WeakMap<Deps, RepoFacts>();
-
 /** Returns the repository facts for this run, shared by every check using the same `ctx.deps`. */
-export function repoFacts(ctx: CheckContext): RepoFacts {
-  let facts = cache.get(ctx.deps);
-  if (!facts) {
-    facts = createRepoFacts(ctx);
-    cache.set(ctx.deps, facts);
-  }
-  return facts;
-}
+export const repoFacts = perRun<CheckContext, RepoFacts>(createRepoFacts);
 
 type Attempt<T> = Observed<T> & { final?: boolean };
 

@@ -4,8 +4,7 @@
  * `backup.manifest` and backup.info only at the end; a folder in that state is running or aborted.
  */
 import type { CheckContext } from '../core/check';
-import type { Deps } from '../core/deps';
-import { failed, observed, type Observed } from '../core/observed';
+import { failed, observed, perRun, type Observed } from '../core/observed';
 import { repoFacts } from './facts';
 
 /** A label folder of the backup directory that backup.info does not list. */
@@ -52,17 +51,8 @@ export function inProgressGraceSeconds(unlisted: UnlistedBackup[], kind: 'full' 
   return running ? grace : 0;
 }
 
-const cache = new WeakMap<Deps, Promise<Observed<LabelScan>>>();
-
 /** Lists `backup/<stanza>/` and classifies every label folder backup.info does not list (memoized per run). */
-export function labelScan(ctx: CheckContext): Promise<Observed<LabelScan>> {
-  let p = cache.get(ctx.deps);
-  if (!p) {
-    p = scan(ctx);
-    cache.set(ctx.deps, p);
-  }
-  return p;
-}
+export const labelScan = perRun<CheckContext, Promise<Observed<LabelScan>>>(scan);
 
 async function scan(ctx: CheckContext): Promise<Observed<LabelScan>> {
   const facts = repoFacts(ctx);

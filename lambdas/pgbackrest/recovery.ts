@@ -4,8 +4,7 @@
  * recoverability checks read the repository once.
  */
 import type { CheckContext } from '../core/check';
-import type { Deps } from '../core/deps';
-import { failed, observed, type Observed } from '../core/observed';
+import { failed, observed, perRun, type Observed } from '../core/observed';
 import type { ArchiverFacts } from '../core/ports';
 import { cachedDir, cacheEntryFor, listArchiveRoot, listWalDir, newestInDir, type DirCacheEntry, type DirContents } from './archive-scan';
 import { findHoles, type DirIndex, type Hole } from './continuity';
@@ -114,17 +113,8 @@ interface DirCacheState {
   dirs: Record<string, DirCacheEntry>;
 }
 
-const cache = new WeakMap<Deps, Promise<Observed<RecoveryAnalysis>>>();
-
 /** The run's shared recoverability analysis. */
-export function recoveryAnalysis(ctx: CheckContext): Promise<Observed<RecoveryAnalysis>> {
-  let p = cache.get(ctx.deps);
-  if (!p) {
-    p = analyse(ctx);
-    cache.set(ctx.deps, p);
-  }
-  return p;
-}
+export const recoveryAnalysis = perRun<CheckContext, Promise<Observed<RecoveryAnalysis>>>(analyse);
 
 async function analyse(ctx: CheckContext): Promise<Observed<RecoveryAnalysis>> {
   const facts = repoFacts(ctx);

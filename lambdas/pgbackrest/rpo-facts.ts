@@ -4,8 +4,7 @@
  * before it is overwritten, once, whichever check asks first.
  */
 import type { CheckContext } from '../core/check';
-import type { Deps } from '../core/deps';
-import type { Observed } from '../core/observed';
+import { perRun, type Observed } from '../core/observed';
 import type { ArchiverFacts } from '../core/ports';
 import { formatDuration } from '../core/format';
 
@@ -35,20 +34,12 @@ export interface RpoFacts {
   basis: string;
 }
 
-const cache = new WeakMap<Deps, Promise<RpoFacts>>();
 
 /** The state key of the remembered WAL position of a stanza. */
 export const rpoStateKey = (stanza: string): string => `rpo.lastLsn.${stanza}`;
 
 /** The run's shared RPO facts (reads and then updates the remembered position). */
-export function rpoFacts(ctx: CheckContext): Promise<RpoFacts> {
-  let p = cache.get(ctx.deps);
-  if (!p) {
-    p = load(ctx);
-    cache.set(ctx.deps, p);
-  }
-  return p;
-}
+export const rpoFacts = perRun<CheckContext, Promise<RpoFacts>>(load);
 
 async function load(ctx: CheckContext): Promise<RpoFacts> {
   const archiver = await ctx.deps.database.archiver();
