@@ -276,6 +276,14 @@ describe('chronos-monitor check on a broken database side', () => {
     expect(text.stdout).toMatch(/✖ FAIL\s+db\.connect\s+PostgreSQL reachable, login refused/);
   });
 
+  it('reports db.connect unknown, not down, when the password variable is not set', async () => {
+    delete process.env[PASSWORD_ENV];
+    const r = await checkJson(writeConfig(), ['--only', 'db.connect']);
+    expect(r.code).toBe(3);
+    expect(check(r.report, 'db.connect')).toMatchObject({ status: 'unknown', summary: expect.stringContaining(`environment variable ${PASSWORD_ENV} is not set`) });
+    expect(check(r.report, 'db.connect').summary).toContain('the database was not contacted');
+  });
+
   it('reports the database unreachable within the connect timeout while the backup checks still report', async () => {
     const hung = await startNeverAnsweringServer();
     try {
@@ -300,7 +308,24 @@ describe('chronos-monitor check on a broken database side', () => {
       }
       expect(check(r.report, 'backup.full-age').metrics[0].name).toBe('FullBackupAgeSeconds');
       expect(r.report.checks.filter((c) => /did not finish within/.test(c.summary))).toEqual([]);
-      expect(check(r.report, 'backup.rpo').summary).toContain('the database is not readable');
+      // Without the database the WAL segment size is unknown, and the WAL checks say so and how to fix it.
+      for (const id of ['backup.wal-age', 'backup.wal-continuity', 'backup.recoverability']) {
+        expect(check(r.report, id)).toMatchObject({ status: 'unknown', summary: expect.stringContaining('wal_segment_size is unknown: the database is not readable') });
+        expect(check(r.report, id).summary).toContain('database.walSegmentSizeBytes is not set');
+      }
+      expect(check(r.report, 'backup.rpo')).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/^RPO exposure cannot be measured: the database is not readable/) });
+
+      // With the segment size configured, the repository alone proves fresh, continuous, restorable WAL.
+      const sized = writeConfig((c) => {
+        c.database.port = hung.port;
+        c.database.connectTimeoutMs = 1000;
+        c.database.walSegmentSizeBytes = 16 * 1024 * 1024;
+        c.checks = { deadlineMs: 5000, disabled: [] };
+      });
+      const repoOnly = await checkJson(sized, ['--only', 'backup.']);
+      expect(statuses(repoOnly.report)).toMatchObject({ 'backup.wal-age': 'ok', 'backup.wal-continuity': 'ok', 'backup.recoverability': 'ok', 'backup.rpo': 'unknown' });
+      expect(check(repoOnly.report, 'backup.recoverability').summary).toContain('judged on the repository only');
+      expect(repoOnly.code).toBe(3);
     } finally {
       await hung.close();
     }
@@ -495,5 +520,7 @@ describe('bin/chronos-monitor.js', () => {
     expect(check(report, 'backup.full-age').status).toBe('fail');
     expect(check(report, 'db.connect').status).toBe('ok');
     expect(stdout).not.toContain(DB_PASSWORD);
+    // --now is a what-if: no state file appears under the default cache directory either.
+    expect(existsSync(join(work, 'xdg'))).toBe(false);
   }, 60_000);
 });
