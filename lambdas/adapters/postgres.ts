@@ -130,8 +130,8 @@ export function classifyPgError(err: unknown, cfg: DatabaseConfig, phase: 'conne
   if (/Query read timeout/i.test(msg) || code === '57014') {
     return { kind: 'timeout', reason: `${where}: a query took longer than ${cfg.queryTimeoutMs} ms (queryTimeoutMs)` };
   }
-  if (code === '28P01') return { kind: 'auth', reason: `${where}: reachable, login refused: password authentication failed for ${user} (SQLSTATE 28P01)` };
-  if (code === '28000') return { kind: 'auth', reason: `${where}: reachable, login refused for ${user} (SQLSTATE 28000): ${msg}` };
+  if (code === '28P01') return { kind: 'auth', reason: `${where}: password authentication failed for ${user} (SQLSTATE 28P01)` };
+  if (code === '28000') return { kind: 'auth', reason: `${where}: login refused for ${user} (SQLSTATE 28000): ${msg}` };
   if (code === '3D000') return { kind: 'not-found', reason: `${where}: reachable, but database "${redact(cfg.database)}" does not exist (SQLSTATE 3D000); check database.database` };
   if (code === '57P03') return { kind: 'unreachable', reason: `${where}: server refuses connections while starting up, shutting down or recovering (SQLSTATE 57P03): ${msg}` };
   if (code === '53300') return { kind: 'error', reason: `${where}: reachable, but no connection slot is free: too many clients (SQLSTATE 53300)` };

@@ -77,7 +77,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   // A what-if run (--now) must not teach the state store anything about the real present.
   const state: StateStore = cmd.now ? new MemoryStateStore() : new FileStateStore(cmd.stateFile ?? defaultStateFile(cmd.config, io.env));
   const now = cmd.now ?? new Date();
-  const deps = buildDeps(config, { profile: cmd.profile, state });
+  const deps = buildDeps(config, { profile: cmd.profile, state, env: io.env });
   let report;
   try {
     report = await runChecks(ALL_CHECKS, { config, deps, now }, { deadlineMs: config.checks.deadlineMs, only: cmd.only });

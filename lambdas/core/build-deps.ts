@@ -15,6 +15,8 @@ export interface BuildDepsOptions {
   profile?: string;
   /** Where facts are remembered between runs. */
   state: StateStore;
+  /** Where `{"env":…}` secret sources are read. @default process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Deps plus the one thing a caller must do at the end of a run. */
@@ -26,7 +28,7 @@ export type RunDeps = Deps & { close(): Promise<void> };
  */
 export function buildDeps(config: MonitorConfig, options: BuildDepsOptions): RunDeps {
   const clients = sharedAwsClients(config, { profile: options.profile });
-  const secrets = createSecretReader(clients);
+  const secrets = createSecretReader(clients, { env: options.env });
   const readOptional = (source: SecretSource | undefined) =>
     once(async (): Promise<Observed<string | undefined>> => (source ? secrets.read(source) : observed(undefined)));
   const repo = config.backups.repository;

@@ -261,7 +261,7 @@ describe('chronos-monitor check on a broken database side', () => {
     const connect = check(r.report, 'db.connect');
     expect(connect.status).toBe('fail');
     expect(connect.summary).toBe(
-      `PostgreSQL reachable, login refused: 127.0.0.1:${f.cluster.port}/chronos: reachable, login refused: password authentication failed for user "chronos_monitor" (SQLSTATE 28P01)`,
+      `PostgreSQL reachable, login refused: 127.0.0.1:${f.cluster.port}/chronos: password authentication failed for user "chronos_monitor" (SQLSTATE 28P01)`,
     );
     expect(connect.metrics).toEqual([
       { name: 'DbUp', value: 1, unit: 'Count' },
@@ -340,7 +340,7 @@ describe('chronos-monitor check on repository trouble', () => {
     // Both info files fail alike, so the summary states the reason once.
     expect(check(noPass.report, 'backup.repository')).toMatchObject({
       status: 'unknown',
-      summary: `repository ${repo2.path} not usable: backup.info: repository is encrypted but backups.cipherPass is not configured; expected both info files readable`,
+      summary: `repository ${repo2.path} not usable: backup.info and archive.info: repository is encrypted but backups.cipherPass is not configured; expected both info files readable`,
     });
     expect(check(noPass.report, 'backup.repository').details).toEqual({ backupInfo: 'config', archiveInfo: 'config' });
     expect(check(noPass.report, 'backup.full-age').status).toBe('unknown');

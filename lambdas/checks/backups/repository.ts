@@ -22,7 +22,7 @@ export const repositoryCheck: CheckDefinition = {
       const both = problems.length === 2 && problems[0].text.replace('backup.info', '') === problems[1].text.replace('archive.info', '');
       return {
         status,
-        summary: `repository ${where} not usable: ${both ? problems[0].text : problems.map((p) => p.text).join('; ')}; expected both info files readable`,
+        summary: `repository ${where} not usable: ${both ? `backup.info and archive.info: ${problems[0].text.replace(/^backup\.info:? */, '')}` : problems.map((p) => p.text).join('; ')}; expected both info files readable`,
         metrics,
         details: { backupInfo: problems.find((p) => p.text.startsWith('backup.info'))?.kind ?? 'ok', archiveInfo: problems.find((p) => p.text.startsWith('archive.info'))?.kind ?? 'ok' },
       };

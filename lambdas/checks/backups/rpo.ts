@@ -41,8 +41,12 @@ export const rpoCheck: CheckDefinition = {
     let status: Status = gradeAbove(exposure / 60, limits);
     if (rpo.archiver.ok && rpo.archiver.value.failingNow && status === 'ok') status = 'warn';
     if (repoProblems.length) status = 'fail';
+    // PostgreSQL's word alone cannot prove the data reached the repository (archive-push-queue-max drops WAL
+    // and reports success): an unreadable repository caps the verdict at unknown.
+    const blind = !r.ok && status === 'ok';
+    if (blind) status = 'unknown';
     const measured = `unarchived data ${formatDuration(exposure)} old (warn ${limits.warn} min, ${rpoText}): ${rpo.basis}`;
     const summary = repoProblems.length ? `${repoProblems.join('; ')}; ${measured}` : rpo.archiver.ok && rpo.archiver.value.failingNow ? `archiving is failing; ${measured}` : measured;
-    return { status, summary, metrics, details };
+    return { status, summary: blind ? `${summary}; judged on the database only: the repository is not readable (${r.ok ? '' : r.reason})` : summary, metrics, details };
   },
 };

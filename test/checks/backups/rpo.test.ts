@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PosixRepositoryStore } from '../../../lambdas/adapters/repository/posix';
 import { rpoCheck } from '../../../lambdas/checks/backups/rpo';
 import type { ArchiverFacts } from '../../../lambdas/core/ports';
@@ -26,6 +29,17 @@ describe('backup.rpo on a real cluster archiving through pgBackRest', () => {
     expect(second.metrics).toEqual([{ name: 'RpoExposureSeconds', value: 0, unit: 'Seconds' }]);
     expect(second.summary).toMatch(/^unarchived data 0s old \(warn 10 min, RPO 15 min\): (idle: WAL position \S+ unchanged since|every written WAL byte is archived)/);
     expect(second.details).toMatchObject({ previousPosition: { lsn: expect.stringMatching(/^0\//) } });
+  });
+
+  it('is unknown, never ok, when the repository cannot be read: PostgreSQL saying "archived" proves nothing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'chronos-empty-repo-'));
+    try {
+      const out = await runCheck(rpoCheck, recoveryContext(f, { repository: new PosixRepositoryStore(empty), state: new MemoryStateStore() }));
+      expect(out.status).toBe('unknown');
+      expect(out.summary).toMatch(/; judged on the database only: the repository is not readable \(backup\.info: /);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('is unknown when the database cannot be read and the repository proves nothing wrong', async () => {
