@@ -13,6 +13,7 @@ import { runChecks } from '../lambdas/core/runner';
 import { MemoryStateStore, type StateStore } from '../lambdas/core/state';
 import type { Report } from '../lambdas/core/types';
 import { renderReport } from '../lambdas/cli/render';
+import { runbookFor } from '../lambdas/core/runbook';
 import { decideAlerts } from '../lambdas/publish/alerts';
 import { renderAlerts } from '../lambdas/publish/messages';
 import { DEMO, demoConfig } from './demo.config';
@@ -160,7 +161,8 @@ async function main(): Promise<number> {
     out('Since the first run: the backup job has not run, archive-push has failed for 44 h (3 WAL segments wait in');
     out('pg_wal/archive_status), and someone ran `DROP EXTENSION age`. Same checks, evaluated at now + 2 days:\n');
     const bad = await runOnce(config, state, later);
-    out(renderReport(bad, { color, header: `chronos-monitor check — ${later.toISOString()} (now + 2 days) — demo sandbox` }));
+    const hint = (id: string) => runbookFor(id, { instanceName: DEMO.instanceName, region: config.region, stanza: config.backups.stanza });
+    out(renderReport(bad, { color, hint, header: `chronos-monitor check — ${later.toISOString()} (now + 2 days) — demo sandbox` }));
     const decision = decideAlerts(first.next, bad, later, config.alerts.repeatHours);
     out(rule('The alert that would be sent (SNS: email + SMS)'));
     if (decision.alerts.length === 0) {

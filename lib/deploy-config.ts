@@ -1,3 +1,4 @@
+import { checkIdProblems } from '../lambdas/checks';
 import type { MonitorConfig, SecretSource } from '../lambdas/config/schema';
 
 /** Margin on top of the per-check deadline: building sources (SSM read), then publishing metrics and alerts. */
@@ -21,7 +22,7 @@ const envSecret = (field: string, s: SecretSource | undefined): string | undefin
  * naming the field, the value and what is expected; empty when the configuration is deployable.
  */
 export function deployProblems(config: MonitorConfig): string[] {
-  const problems: string[] = [];
+  const problems: string[] = [...checkIdProblems(config.checks.disabled)];
   if (config.backups.repository.type !== 's3') {
     problems.push('`backups.repository.type` is "posix": a Lambda cannot read a directory on the database host; the deployed monitor needs {"type":"s3",...}');
   }

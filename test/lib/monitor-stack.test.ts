@@ -242,7 +242,8 @@ describe('MonitorStack', () => {
     [{ backups: { ...EXAMPLE_INPUT.backups, repository: { type: 'posix', path: '/var/lib/pgbackrest' } } }, '`backups.repository.type` is "posix"'],
     [{ database: { ...EXAMPLE_INPUT.database, password: { env: 'PGPASSWORD' } } }, '`database.password` is {"env":"PGPASSWORD"}'],
     [{ alerts: { emails: [], smsNumbers: [] } }, '`alerts.emails` and `alerts.smsNumbers` are both empty'],
-    [{ checks: { deadlineMs: 900000 } }, '`checks.deadlineMs` is 900000'],
+    [{ checks: { deadlineMs: 300000 }, schedule: { rateMinutes: 5 } }, '`checks.deadlineMs` is 300000'],
+    [{ checks: { disabled: ['instance.sate'] } }, '`checks.disabled` names no check: "instance.sate"'],
   ])('refuses to synthesize a configuration it cannot deploy (%#)', (override, message) => {
     expect(() => synth(exampleConfig(override))).toThrow(message);
   });
