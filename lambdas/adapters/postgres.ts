@@ -45,7 +45,10 @@ const WAL_NAME = /^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})(\..*)?$/;
 
 /**
  * Byte position where the last archived WAL ends, from its file name (the check_pgactivity method).
- * `.backup`/`.partial` names count only the segments before theirs (conservative); `.history` gives null.
+ * A `.backup` file names its backup's start segment; the archiver takes ready files in name order and that
+ * segment's name sorts before its `.backup`, so the segment itself is archived: count it (counting only the
+ * segments before it reported a phantom 16 MiB backlog after every backup). A `.partial` counts only the
+ * segments before its own (it ends mid-segment); `.history` gives null.
  */
 export function archivedEndPosition(walName: string | null, segmentSizeBytes: number): bigint | null {
   if (!walName) return null;
@@ -56,13 +59,13 @@ export function archivedEndPosition(walName: string | null, segmentSizeBytes: nu
   const seg = BigInt(segmentSizeBytes);
   const segmentsPerLog = 0x100000000n / seg;
   const segno = BigInt(`0x${m[2]}`) * segmentsPerLog + BigInt(`0x${m[3]}`);
-  return suffix ? segno * seg : (segno + 1n) * seg;
+  return suffix === '.partial' ? segno * seg : (segno + 1n) * seg;
 }
 
 /** Pure arithmetic over one archiver row plus the `.ready` listing: the shared {@link ArchiverFacts}. */
 export function buildArchiverFacts(
   row: ArchiverRow,
-  ready: { count: number; oldestSeconds: number | null } | { unreadable: string },
+  ready: { count: number; oldestSeconds: number | null } | { unreadable: string; kind?: FailureKind },
   segmentSizeOverride?: number,
 ): ArchiverFacts {
   const seg = segmentSizeOverride ?? row.walSegmentSizeBytes;
@@ -86,7 +89,7 @@ export function buildArchiverFacts(
     failingNow: row.failingNow,
     readyCount: 'unreadable' in ready ? null : ready.count,
     oldestReadySeconds: 'unreadable' in ready ? null : ready.oldestSeconds,
-    ...('unreadable' in ready ? { readyUnreadableReason: ready.unreadable } : {}),
+    ...('unreadable' in ready ? { readyUnreadableReason: ready.unreadable, ...(ready.kind ? { readyUnreadableKind: ready.kind } : {}) } : {}),
     currentLsn: row.currentLsn,
     timeline: row.timeline,
     walSegmentSizeBytes: seg,
@@ -96,7 +99,7 @@ export function buildArchiverFacts(
   };
 }
 
-/** Where the failure came from, for messages: `host:port/database`. */
+/** Where the failure came from, for messages: `host:port/database` (unredacted: callers redact the whole reason). */
 function target(cfg: DatabaseConfig): string {
   return `${cfg.host}:${cfg.port}/${cfg.database}`;
 }
@@ -114,15 +117,23 @@ const NETWORK: Record<string, string> = {
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|ERR_TLS|ERR_SSL/;
 
 /**
- * Maps a driver or socket error to an Observed failure. Server texts are passed through {@link redact}
- * because the driver builds them from connection parameters (a password typed as the user name comes back).
+ * Maps a driver or socket error to an Observed failure. The driver's text is classified as it came (a
+ * password such as "expired" must not change the verdict) and only the outgoing reason is passed through
+ * {@link redact}, because the driver and this function build it from connection parameters (a password
+ * typed as the user, host or database name comes back).
  */
 export function classifyPgError(err: unknown, cfg: DatabaseConfig, phase: 'connect' | 'query'): { kind: FailureKind; reason: string } {
+  const f = classifyRaw(err, cfg, phase);
+  return { kind: f.kind, reason: redact(f.reason) };
+}
+
+/** {@link classifyPgError} before redaction. */
+function classifyRaw(err: unknown, cfg: DatabaseConfig, phase: 'connect' | 'query'): { kind: FailureKind; reason: string } {
   const e = (err ?? {}) as { code?: string; message?: string; severity?: string };
   const code = typeof e.code === 'string' ? e.code : '';
-  const msg = redact(String(e.message ?? err).split('\n')[0]);
+  const msg = String(e.message ?? err).split('\n')[0];
   const where = target(cfg);
-  const user = `user "${redact(cfg.user)}"`;
+  const user = `user "${cfg.user}"`;
   if (NETWORK[code]) return { kind: 'unreachable', reason: `${where}: ${NETWORK[code]} (${code})` };
   if (code === 'ETIMEDOUT' || /timeout expired|connection timeout/i.test(msg)) {
     return { kind: 'timeout', reason: `${where}: no answer within ${cfg.connectTimeoutMs} ms (connectTimeoutMs); the port accepted nothing or the server never finished the login` };
@@ -132,16 +143,21 @@ export function classifyPgError(err: unknown, cfg: DatabaseConfig, phase: 'conne
   }
   if (code === '28P01') return { kind: 'auth', reason: `${where}: password authentication failed for ${user} (SQLSTATE 28P01)` };
   if (code === '28000') return { kind: 'auth', reason: `${where}: login refused for ${user} (SQLSTATE 28000): ${msg}` };
-  if (code === '3D000') return { kind: 'not-found', reason: `${where}: reachable, but database "${redact(cfg.database)}" does not exist (SQLSTATE 3D000); check database.database` };
+  if (code === '3D000') return { kind: 'not-found', reason: `${where}: reachable, but database "${cfg.database}" does not exist (SQLSTATE 3D000); check database.database` };
   if (code === '57P03') return { kind: 'unreachable', reason: `${where}: server refuses connections while starting up, shutting down or recovering (SQLSTATE 57P03): ${msg}` };
   if (code === '53300') return { kind: 'error', reason: `${where}: reachable, but no connection slot is free: too many clients (SQLSTATE 53300)` };
   if (code === '42501') return { kind: 'denied', reason: `${where}: permission denied (SQLSTATE 42501): ${msg}; grant pg_monitor to ${user}` };
+  // The server was contacted in the TLS cases below, so they are not 'config' (which means "not contacted").
   if (/does not support SSL/i.test(msg)) {
-    return { kind: 'config', reason: `${where}: database.tls.mode is "${cfg.tls.mode}" but the server does not offer TLS` };
+    return { kind: 'invalid', reason: `${where}: database.tls.mode is "${cfg.tls.mode}" but the server does not offer TLS` };
+  }
+  if (/error establishing an SSL connection/i.test(msg)) {
+    // The SSLRequest got neither PostgreSQL's "S" nor "N": something else (an HTTP server, a proxy) listens there.
+    return { kind: 'invalid', reason: `${where}: reachable, but did not negotiate TLS: the answer to the TLS request is not PostgreSQL's (is this a PostgreSQL server?)` };
   }
   if (TLS_CODES.test(code)) return { kind: 'invalid', reason: `${where}: TLS certificate verification failed (${code}): ${msg}` };
   if (/password must be a string|password.*(missing|not provided)/i.test(msg)) {
-    return { kind: 'config', reason: `${where}: the server asks for a password but database.password is not configured` };
+    return { kind: 'auth', reason: `${where}: the server asks for a password but database.password is not configured` };
   }
   if (/Connection terminated/i.test(msg) && phase === 'connect') {
     return { kind: 'unreachable', reason: `${where}: connection closed by the server before login completed` };
@@ -160,7 +176,8 @@ async function tlsOption(cfg: DatabaseConfig): Promise<Observed<pg.ClientConfig[
     try {
       ca = await readFile(caFile, 'utf8');
     } catch (err) {
-      return failed('config', `database.tls.caFile ${caFile} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      const why = (err as NodeJS.ErrnoException).code ?? String(err).split('\n')[0];
+      return failed('config', redact(`database.tls.caFile ${caFile} cannot be read: ${why}; the database was not contacted`));
     }
   }
   // SNI must not carry an IP address (RFC 6066); Node still checks the certificate's IP SAN against the host.
@@ -334,7 +351,7 @@ export function createDatabaseSource(
       oldestSeconds: rows[0].oldest_s === null ? null : Math.round(Number(rows[0].oldest_s)),
     }));
     // A role without pg_monitor cannot list archive_status; the rest of the facts still stand.
-    const listing = ready.ok ? ready.value : { unreadable: ready.reason };
+    const listing = ready.ok ? ready.value : { unreadable: ready.reason, kind: ready.kind };
     return observed(buildArchiverFacts(main.value, listing, config.walSegmentSizeBytes));
   });
 

@@ -19,24 +19,42 @@ export function stateObjectKey(prefix: string, key: string): string {
   return `${prefix}/${encodeURIComponent(key)}.json`;
 }
 
+/** Options of an {@link S3StateStore}. */
+export interface S3StateStoreOptions {
+  /** Told when a state object is not valid JSON and is read as "no state"; default: console.error (the Lambda log). */
+  onWarning?(message: string): void;
+}
+
 /**
- * StateStore backed by S3 (the monitor-owned state bucket). A missing object is "no state yet"; every other
- * failure (denied, unreachable, corrupt JSON) throws so the caller can report it instead of silently forgetting.
+ * StateStore backed by S3 (the monitor-owned state bucket). A missing object is "no state yet"; denied or
+ * unreachable throws so the caller can report it instead of silently forgetting. A corrupt object (not JSON) is
+ * read as "no state" with a loud warning: throwing would block every alert until someone repairs the object,
+ * while forgetting only re-sends the open incidents' onsets once; the next put overwrites it.
  */
 export class S3StateStore implements StateStore {
   constructor(
     private readonly client: S3Client,
     private readonly location: S3StateLocation,
+    private readonly options: S3StateStoreOptions = {},
   ) {}
 
   async get<T>(key: string): Promise<T | undefined> {
+    const objectKey = stateObjectKey(this.location.prefix, key);
+    let text: string | undefined;
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: stateObjectKey(this.location.prefix, key) }));
-      const text = await out.Body?.transformToString('utf8');
-      return text === undefined || text === '' ? undefined : (JSON.parse(text) as T);
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: objectKey }));
+      text = await out.Body?.transformToString('utf8');
     } catch (err) {
       if (isMissing(err)) return undefined;
       throw err;
+    }
+    if (text === undefined || text === '') return undefined;
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      const warn = this.options.onWarning ?? ((m: string) => console.error(m));
+      warn(`chronos-monitor: state object s3://${this.location.bucket}/${objectKey} is not valid JSON (${(err as Error).message}); read as empty state, it will be overwritten`);
+      return undefined;
     }
   }
 

@@ -75,7 +75,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT_UNKNOWN;
   }
   // A what-if run (--now) must not teach the state store anything about the real present.
-  const state: StateStore = cmd.now ? new MemoryStateStore() : new FileStateStore(cmd.stateFile ?? defaultStateFile(cmd.config, io.env));
+  const state: StateStore = cmd.now ? new MemoryStateStore() : new FileStateStore(cmd.stateFile ?? defaultStateFile(cmd.config, io.env), { onWarning: (m) => io.stderr(`chronos-monitor: ${m}\n`) });
   const now = cmd.now ?? new Date();
   const deps = buildDeps(config, { profile: cmd.profile, state, env: io.env });
   let report;

@@ -21,9 +21,33 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 
 const SECRET_KEYS = /pass|secret|token|key$/i;
 
+/** Key names shown when describing a hidden object: plain words only, so a secret typed as a key stays hidden. */
+const SHOWABLE_KEY = /^[A-Za-z]{1,24}$/;
+
+/**
+ * What a value under a secret field looks like, never what it is: a secret typed as an object member,
+ * a number or an array element is as secret as a literal string.
+ */
+function describeSecretShape(v: unknown): string {
+  if (typeof v === 'string') return '(a literal string; value hidden)';
+  if (typeof v === 'number') return '(a number; value hidden)';
+  if (Array.isArray(v)) return `(an array of ${v.length} item${v.length === 1 ? '' : 's'}; values hidden)`;
+  if (v !== null && typeof v === 'object') {
+    const keys = Object.keys(v);
+    const shown = keys.filter((k) => SHOWABLE_KEY.test(k));
+    const hidden = keys.length - shown.length;
+    const plural = (n: number) => (n === 1 ? 'key' : 'keys');
+    const what = shown.length
+      ? `${plural(shown.length)} ${shown.join(', ')}${hidden ? ` and ${hidden} more (names hidden)` : ''}`
+      : `${hidden} ${plural(hidden)} (names hidden)`;
+    return `(an object with ${keys.length ? what : 'no keys'}; values hidden)`;
+  }
+  return JSON.stringify(v);
+}
+
 function describeValue(path: PropertyKey[], v: unknown): string {
-  if (path.some((p) => typeof p === 'string' && SECRET_KEYS.test(p)) && typeof v === 'string') return '(a literal string; value hidden)';
   if (v === undefined) return 'nothing';
+  if (path.some((p) => typeof p === 'string' && SECRET_KEYS.test(p))) return describeSecretShape(v);
   const s = JSON.stringify(v);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
@@ -35,6 +59,8 @@ function formatIssue(input: unknown, issue: z.core.$ZodIssue): string {
   }
   const got = describeValue(issue.path, valueAt(input, issue.path));
   const expected = issue.message
+    .replace(/^Invalid input: expected object\b/, 'a JSON object')
+    .replace(/^Invalid input: expected ([aeiou])/, 'an $1')
     .replace(/^Invalid input: expected /, 'a ')
     .replace(/, received \w+$/, '')
     .replace(/^Invalid input/, 'valid');
@@ -64,6 +90,8 @@ export function loadConfigFile(file: string): MonitorConfig {
       { cause: err },
     );
   }
+  // Some editors (Notepad) save UTF-8 with a byte order mark, which JSON.parse rejects as an invisible token.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -11,10 +11,29 @@ export const SecretSourceSchema = z.union(
 );
 export type SecretSource = z.infer<typeof SecretSourceSchema>;
 
-const positive = (what: string) => z.number({ error: `a positive number of ${what}` }).positive({ error: `a positive number of ${what}` });
+/**
+ * Upper bounds per unit. Node timers silently turn any delay above 2^31-1 ms into 1 ms, so an unbounded
+ * timeout (`1e300`) would time out everything at once; the bounds are also far beyond any sane setting.
+ */
+const MAX = {
+  milliseconds: { max: 600_000, human: '10 minutes' },
+  minutes: { max: 10_080, human: '7 days' },
+  hours: { max: 8_760, human: '365 days' },
+} as const;
+type Unit = keyof typeof MAX;
+
+/** A positive number of `what` (a key of {@link MAX}), bounded above with a message naming the bound. */
+const positive = (what: Unit) =>
+  z
+    .number({ error: `a positive number of ${what}` })
+    .positive({ error: `a positive number of ${what}` })
+    .max(MAX[what].max, { error: `a number of ${what} no larger than ${MAX[what].max} (${MAX[what].human})` });
+
+/** Largest value a signed 32-bit integer field (pgBackRest, S3 lifecycle days) accepts. */
+const INT32_MAX = 2_147_483_647;
 
 /** A warn/fail threshold pair where a larger value is worse; warn must not exceed fail. */
-const pair = (what: string, warn: number, fail: number) =>
+const pair = (what: Unit, warn: number, fail: number) =>
   z
     .strictObject({ warn: positive(what), fail: positive(what) })
     .refine((p) => p.warn <= p.fail, { error: `a pair with warn <= fail (${what})` })
@@ -37,7 +56,7 @@ export const S3RepositorySchema = z.strictObject({
 
 export const PosixRepositorySchema = z.strictObject({
   type: z.literal('posix'),
-  path: z.string().min(1, 'an absolute directory path'),
+  path: z.string().regex(/^\//, 'an absolute directory path (starting with "/")'),
 });
 
 export const RepositorySchema = z.discriminatedUnion('type', [S3RepositorySchema, PosixRepositorySchema], {
@@ -48,13 +67,13 @@ export type RepositoryConfig = z.infer<typeof RepositorySchema>;
 const LifecycleRuleSchema = z.strictObject({
   /** Days after creation at which objects move to the class. */
   transitions: z
-    .array(z.strictObject({ days: z.number().int().nonnegative(), storageClass: z.string().min(1) }))
+    .array(z.strictObject({ days: z.number().int().nonnegative().max(INT32_MAX), storageClass: z.string().min(1) }))
     .default([]),
-  expirationDays: z.number().int().positive().optional(),
+  expirationDays: z.number().int().positive().max(INT32_MAX).optional(),
   noncurrentTransitions: z
-    .array(z.strictObject({ days: z.number().int().nonnegative(), storageClass: z.string().min(1) }))
+    .array(z.strictObject({ days: z.number().int().nonnegative().max(INT32_MAX), storageClass: z.string().min(1) }))
     .optional(),
-  noncurrentExpirationDays: z.number().int().positive().optional(),
+  noncurrentExpirationDays: z.number().int().positive().max(INT32_MAX).optional(),
 });
 
 export const ConfigSchema = z.strictObject({
@@ -89,10 +108,12 @@ export const ConfigSchema = z.strictObject({
   }),
   backups: z.strictObject({
     repository: RepositorySchema,
-    stanza: z.string().regex(/^[\w.-]+$/, 'a pgBackRest stanza name'),
+    // pgBackRest allows letters, digits, `_`, `.` and `-`; a name of dots only would be a path (`.`, `..`).
+    stanza: z.string().regex(/^(?!\.+$)[A-Za-z0-9_.-]+$/, 'a pgBackRest stanza name (letters, digits, "_", "." and "-", not only dots)'),
     cipherPass: SecretSourceSchema.optional(),
     retention: z
-      .strictObject({ full: z.number().int().positive().default(4), diff: z.number().int().positive().optional() })
+      // pgBackRest caps repo-retention-full/diff at 9999999.
+      .strictObject({ full: z.number().int().positive().max(9_999_999).default(4), diff: z.number().int().positive().max(9_999_999).optional() })
       .default({ full: 4 }),
     fullAgeHours: pair('hours', 26, 30),
     diffAgeHours: pair('hours', 7, 9),

@@ -3,7 +3,7 @@
  * them; tests may pass fakes. Every method is memoized per run by its adapter, so several checks can ask
  * for the same facts and the source is read once.
  */
-import type { Observed } from './observed';
+import type { FailureKind, Observed } from './observed';
 
 // ---------- Lightsail ----------
 /** The Lightsail facts the instance belt needs. */
@@ -80,8 +80,10 @@ export interface ArchiverFacts {
   inRecovery?: boolean;
   /** Why `readyCount` is null (e.g. permission denied for pg_ls_archive_statusdir). */
   readyUnreadableReason?: string;
+  /** The failure kind behind `readyUnreadableReason` ('denied' = missing grant, anything else = not a grant problem). */
+  readyUnreadableKind?: FailureKind;
 }
-/** Database reads; each memoized per run. */
+/** Database reads; each memoized per run. A failure of kind 'config' means the database was not contacted. */
 export interface DatabaseSource {
   connect(): Promise<Observed<ConnectFacts>>;
   extensions(): Promise<Observed<ExtensionFacts[]>>;

@@ -7,14 +7,18 @@ import type { CheckOutcome, CheckResult, Report } from './types';
 export interface RunOptions {
   /** Per-check deadline in milliseconds. */
   deadlineMs: number;
-  /** Ids or id prefixes (`backup.` or `backup`) to run; all when empty. */
+  /** Ids or id prefixes (`backup.`, `backup`, `backup.wal`) to run; all when empty. */
   only?: string[];
 }
 
-/** True when a check id is selected by a list of ids or prefixes. */
+/**
+ * True when a check id is selected by a list of ids or prefixes. A prefix ends at a word boundary of the id
+ * (`.` or `-`): `backup`, `backup.` and `backup.wal` (→ backup.wal-age, backup.wal-continuity) select, `back` does not.
+ */
 export function selects(only: string[] | undefined, id: string): boolean {
   if (!only || only.length === 0) return true;
-  return only.some((o) => id === o || id.startsWith(o.endsWith('.') ? o : `${o}.`));
+  const boundary = (c: string | undefined) => c === '.' || c === '-';
+  return only.some((o) => o !== '' && (id === o || (id.startsWith(o) && (boundary(o[o.length - 1]) || boundary(id[o.length])))));
 }
 
 class DeadlineError extends Error {

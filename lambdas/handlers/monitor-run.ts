@@ -80,7 +80,9 @@ async function check(ctx: MonitorRunContext, selected: CheckDefinition[], now: D
 
 async function alert(ctx: MonitorRunContext, report: Report, now: Date): Promise<string[]> {
   const previous = await ctx.state.get<AlertState>(ALERT_STATE_KEY);
-  const { alerts, next } = decideAlerts(previous, report, now, ctx.config.alerts.repeatHours);
+  const { alerts, next, warnings } = decideAlerts(previous, report, now, ctx.config.alerts.repeatHours);
+  // A dropped entry means its incident starts over (a repeated onset); say why in the log.
+  for (const warning of warnings) ctx.log(JSON.stringify(redactDeep({ message: 'chronos-monitor alert state', group: ctx.group, warning })));
   if (alerts.length > 0) {
     const repo = ctx.config.backups.repository;
     const where = {

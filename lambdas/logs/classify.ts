@@ -1,4 +1,4 @@
-import { parseLog } from './parse';
+import { scanLog } from './parse';
 import { matchRule } from './rules';
 import type { BruteForce, LogCategory, LogEntry, LogKind, LogReport, LogSeverity } from './types';
 
@@ -9,6 +9,10 @@ export type { LogReport } from './types';
 export const BRUTE_FORCE_THRESHOLD = 5;
 /** ... within this many minutes. */
 export const BRUTE_FORCE_WINDOW_MINUTES = 10;
+
+const NOTHING = 'nothing concerning found';
+/** Hint in the summary of input without PostgreSQL log lines (verdict `unknown`). */
+export const NO_POSTGRES_HINT = 'did you forget 2>&1? (docker logs prints the server log on stderr)';
 
 const RANK: Record<LogSeverity, number> = { info: 0, warn: 1, fail: 2 };
 const VERDICT: Record<LogSeverity, LogReport['verdict']> = { info: 'ok', warn: 'warn', fail: 'fail' };
@@ -41,7 +45,6 @@ const tally = (m: Map<string, number>) => [...m].map(([k, count]) => ({ k, count
  * Pure: no I/O. Continuation lines (DETAIL, STATEMENT, ...) are folded and never reported.
  */
 export function classifyLog(text: string): LogReport {
-  const { entries, lines, unparsedLines } = parseLog(text);
   const kinds = new Map<string, LogKind>();
   const categories: Record<LogCategory, number> = { trouble: 0, auth: 0, lifecycle: 0, noise: 0, routine: 0 };
   const byLevel: Record<string, number> = {};
@@ -53,8 +56,17 @@ export function classifyLog(text: string): LogReport {
   const users = new Map<string, number>();
   const hosts = new Map<string, number>();
   const loginsAfterFailures: BruteForce['loginsAfterFailures'] = [];
+  let entries = 0;
+  let firstTime: string | null = null;
+  let lastTime: string | null = null;
 
-  for (const e of entries) {
+  const { lines, unparsedLines } = scanLog(text, (e) => {
+    entries++;
+    const time = shown(e);
+    if (time !== null) {
+      firstTime ??= time;
+      lastTime = time;
+    }
     const conn = /^connection received: host=(\S+)/.exec(e.message);
     if (conn && e.pid !== undefined) hostByPid.set(e.pid, conn[1]);
     const authorized = /^connection authorized: user=(\S+)/.exec(e.message);
@@ -68,15 +80,14 @@ export function classifyLog(text: string): LogReport {
     if (!rule) {
       unclassified++;
       byLevel[e.level] = (byLevel[e.level] ?? 0) + 1;
-      continue;
+      return;
     }
     categories[rule.category]++;
     const k = kinds.get(rule.id) ?? { id: rule.id, category: rule.category, severity: rule.severity, label: rule.label, count: 0, first: null, last: null };
     k.count++;
-    const t = shown(e);
-    if (t !== null) {
-      k.first ??= t;
-      k.last = t;
+    if (time !== null) {
+      k.first ??= time;
+      k.last = time;
     }
     if (k.example === undefined && rule.category !== 'auth') k.example = e.message.length > 200 ? `${e.message.slice(0, 197)}...` : e.message;
     kinds.set(rule.id, k);
@@ -90,7 +101,7 @@ export function classifyLog(text: string): LogReport {
       const host = e.host ?? (e.pid !== undefined ? hostByPid.get(e.pid) : undefined);
       if (host) hosts.set(host, (hosts.get(host) ?? 0) + 1);
     }
-  }
+  });
 
   failTimes.sort((a, b) => a - b);
   const windowed = maxInWindow(failTimes, BRUTE_FORCE_WINDOW_MINUTES * 60_000);
@@ -111,14 +122,24 @@ export function classifyLog(text: string): LogReport {
   let worst: LogSeverity = sorted.reduce<LogSeverity>((w, k) => (RANK[k.severity] > RANK[w] ? k.severity : w), 'info');
   if (bruteForce.detected && worst === 'info') worst = 'warn';
   if (loginsAfterFailures.length > 0) worst = 'fail';
-  const times = entries.map(shown).filter((t): t is string => t !== null);
+  let verdict = VERDICT[worst];
+  let summary = summarize(sorted, bruteForce);
+  // Empty or foreign input must not read as a clean log: `docker logs` without 2>&1 prints nothing (the server logs to stderr).
+  const pgLines = lines - unparsedLines;
+  if (entries === 0) {
+    verdict = 'unknown';
+    summary = `no PostgreSQL log lines found (${lines > 0 ? `${lines} line(s) read, none in a PostgreSQL log format` : 'the input is empty'}) — ${NO_POSTGRES_HINT}`;
+  } else if (pgLines * 2 < lines && verdict !== 'fail') {
+    verdict = 'unknown';
+    summary = `only ${pgLines} of ${lines} lines are in a PostgreSQL log format: is this a PostgreSQL log?${summary === NOTHING ? '' : ` Seen: ${summary}`}`;
+  }
   return {
-    verdict: VERDICT[worst],
-    summary: summarize(sorted, bruteForce),
+    verdict,
+    summary,
     lines,
-    entries: entries.length,
-    firstTime: times[0] ?? null,
-    lastTime: times[times.length - 1] ?? null,
+    entries,
+    firstTime,
+    lastTime,
     categories,
     kinds: sorted,
     bruteForce,
@@ -142,5 +163,5 @@ function summarize(kinds: LogKind[], bf: BruteForce): string {
   }
   const noise = kinds.filter((k) => k.category === 'noise').reduce((n, k) => n + k.count, 0);
   if (noise) parts.push(`${noise} scanner probe(s) (harmless)`);
-  return parts.length ? parts.join('; ') : 'nothing concerning found';
+  return parts.length ? parts.join('; ') : NOTHING;
 }

@@ -49,55 +49,74 @@ function fromJson(line: string): LogEntry | undefined {
   }
 }
 
+/** Line counts of one scan of log text. */
+export interface LogScan {
+  /** Non-empty input lines. */
+  lines: number;
+  /** Lines that were neither an entry nor a continuation of one. */
+  unparsedLines: number;
+}
+
 /**
- * Splits log text (stderr format with any prefix, lines without a prefix, or jsonlog) into entries.
- * DETAIL/HINT/STATEMENT/CONTEXT/QUERY lines and indented lines belong to the entry before them.
+ * Streams log text (stderr format with any prefix, lines without a prefix, or jsonlog) as entries to `onEntry`,
+ * each once complete: DETAIL/HINT/STATEMENT/CONTEXT/QUERY lines and indented lines belong to the entry before them.
+ * Holds one entry at a time, so memory does not grow with the log (a month of `docker logs` can be 100 MB).
  */
-export function parseLog(text: string): { entries: LogEntry[]; lines: number; unparsedLines: number } {
-  const entries: LogEntry[] = [];
+export function scanLog(text: string, onEntry: (entry: LogEntry) => void): LogScan {
   let lines = 0;
   let unparsed = 0;
-  for (const raw of text.split(/\r?\n/)) {
+  let last: LogEntry | undefined;
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const raw = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    start = end + 1;
     if (raw.trim() === '') continue;
     lines++;
-    const last = entries[entries.length - 1];
     if (/^\s/.test(raw) && last) {
       last.continuationLines++;
       continue;
     }
-    if (raw.trimStart().startsWith('{')) {
-      const j = fromJson(raw.trim());
-      if (j) {
-        entries.push(j);
+    let entry: LogEntry | undefined;
+    if (raw.trimStart().startsWith('{')) entry = fromJson(raw.trim());
+    if (!entry) {
+      const m = ENTRY.exec(raw);
+      if (!m) {
+        unparsed++;
         continue;
       }
+      const [, prefix, level, rest] = m;
+      if (CONTINUATION.has(level)) {
+        if (last) last.continuationLines++;
+        else unparsed++;
+        continue;
+      }
+      const t = parseLogTime(prefix);
+      const pid = PID.exec(prefix);
+      const host = HOST.exec(prefix);
+      const state = SQLSTATE.exec(rest);
+      entry = {
+        ...(t ? { time: t.time, epochMs: t.epochMs } : {}),
+        utc: t?.utc ?? false,
+        ...(pid ? { pid: Number(pid[1]) } : {}),
+        ...(host ? { host: host[1] } : {}),
+        level,
+        ...(state ? { sqlstate: state[1] } : {}),
+        message: state ? rest.slice(state[0].length) : rest,
+        source: PGBACKREST.test(prefix) ? 'pgbackrest' : 'postgres',
+        continuationLines: 0,
+      };
     }
-    const m = ENTRY.exec(raw);
-    if (!m) {
-      unparsed++;
-      continue;
-    }
-    const [, prefix, level, rest] = m;
-    if (CONTINUATION.has(level)) {
-      if (last) last.continuationLines++;
-      else unparsed++;
-      continue;
-    }
-    const t = parseLogTime(prefix);
-    const pid = PID.exec(prefix);
-    const host = HOST.exec(prefix);
-    const state = SQLSTATE.exec(rest);
-    entries.push({
-      ...(t ? { time: t.time, epochMs: t.epochMs } : {}),
-      utc: t?.utc ?? false,
-      ...(pid ? { pid: Number(pid[1]) } : {}),
-      ...(host ? { host: host[1] } : {}),
-      level,
-      ...(state ? { sqlstate: state[1] } : {}),
-      message: state ? rest.slice(state[0].length) : rest,
-      source: PGBACKREST.test(prefix) ? 'pgbackrest' : 'postgres',
-      continuationLines: 0,
-    });
+    if (last) onEntry(last);
+    last = entry;
   }
-  return { entries, lines, unparsedLines: unparsed };
+  if (last) onEntry(last);
+  return { lines, unparsedLines: unparsed };
+}
+
+/** Splits log text into entries (all in memory; {@link scanLog} streams them). */
+export function parseLog(text: string): { entries: LogEntry[]; lines: number; unparsedLines: number } {
+  const entries: LogEntry[] = [];
+  const { lines, unparsedLines } = scanLog(text, (e) => entries.push(e));
+  return { entries, lines, unparsedLines };
 }

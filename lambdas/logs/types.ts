@@ -72,8 +72,11 @@ export interface BruteForce {
 
 /** The classifier's output: printed by `chronos-monitor logs` and its `--json` (a public shape). */
 export interface LogReport {
-  /** Worst of: trouble `fail`, warnings and brute force `warn`, else `ok`; the CLI exit code follows it. */
-  verdict: 'ok' | 'warn' | 'fail';
+  /**
+   * Worst of: trouble `fail`, warnings and brute force `warn`, else `ok`; `unknown` (unless `fail`) when no entry,
+   * or fewer than half of the lines, is in a PostgreSQL log format. The CLI exit code follows it.
+   */
+  verdict: 'ok' | 'warn' | 'fail' | 'unknown';
   /** One line naming what decided the verdict. */
   summary: string;
   /** Non-empty input lines. */

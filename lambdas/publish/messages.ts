@@ -64,7 +64,8 @@ function smsOf(alerts: Alert[], ctx: MessageContext): string {
 }
 
 function blockOf(a: Alert, now: Date, ctx: MessageContext): string {
-  const since = new Date(a.since);
+  // A start "in the future" means the clock went back; it started no later than now.
+  const since = new Date(Math.min(Date.parse(a.since), now.getTime()));
   const lasted = formatDuration((now.getTime() - since.getTime()) / 1000);
   const sinceText = `${since.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   if (a.kind === 'recovery') {

@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { archivedEndPosition, classifyPgError, createDatabaseSource, type DatabaseConfig } from '../../lambdas/adapters/postgres';
 import { observed, failed } from '../../lambdas/core/observed';
 import type { DatabaseSource } from '../../lambdas/core/ports';
-import { clearSecrets, redact } from '../../lambdas/core/redact';
+import { clearSecrets, redact, registerSecret } from '../../lambdas/core/redact';
 import { configWith } from '../checks/database/context';
 import { startNeverAnsweringServer } from '../support/never-answering-server';
 import { freePort, isRoot, ownedTempDir, PgCluster, requireTool } from '../support/pg-cluster';
@@ -71,6 +72,7 @@ describe('createDatabaseSource against a real PostgreSQL 15 as a pg_monitor role
   it('names an unreadable caFile instead of connecting', async () => {
     const r = await source(dbConfig({ tls: { mode: 'verify-full', caFile: '/nonexistent/ca.pem' } })).connect();
     expect(r).toEqual({ ok: false, kind: 'config', reason: expect.stringContaining('database.tls.caFile /nonexistent/ca.pem cannot be read: ENOENT') });
+    if (!r.ok) expect(r.reason).toContain('the database was not contacted');
   });
 
   it('connects without TLS in mode disable and says so', async () => {
@@ -104,6 +106,28 @@ describe('createDatabaseSource against a real PostgreSQL 15 as a pg_monitor role
     const r = await source(dbConfig({ user: 'plain_user' })).archiver();
     expect(r).toMatchObject({ ok: true, value: { readyCount: null, oldestReadySeconds: null } });
     if (r.ok) expect(r.value.readyUnreadableReason).toMatch(/permission denied/);
+    if (r.ok) expect(r.value.readyUnreadableKind).toBe('denied');
+  });
+});
+
+describe('the unarchived WAL figure right after a backup', () => {
+  it('is less than one segment when last_archived_wal is the backup-history (.backup) file, not a phantom 16 MiB', async () => {
+    cluster.sql("select pg_backup_start('chronos-test', true); select lsn from pg_backup_stop(false);");
+    const deadline = Date.now() + 20_000;
+    while (!/\.backup$/.test(cluster.sql('select coalesce(last_archived_wal, \'\') from pg_stat_archiver')) && Date.now() < deadline) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+    const s = createDatabaseSource(dbConfig(), async () => observed(MONITOR_PW));
+    try {
+      const a = await s.archiver();
+      expect(a.ok).toBe(true);
+      if (a.ok) {
+        expect(a.value.lastArchivedWal).toMatch(/^[0-9A-F]{24}\.[0-9A-F]{8}\.backup$/);
+        expect(a.value.unarchivedBytes).toBeLessThan(a.value.walSegmentSizeBytes);
+      }
+    } finally {
+      await s.close();
+    }
   });
 });
 
@@ -137,7 +161,7 @@ describe('createDatabaseSource failures', () => {
     const plain = await PgCluster.create({ superuserPassword: SUPERUSER_PW });
     try {
       const r = await source(dbConfig({ port: plain.port, user: 'postgres', tls: { mode: 'require' } }), SUPERUSER_PW).connect();
-      expect(r).toMatchObject({ ok: false, kind: 'config', reason: expect.stringContaining('"require" but the server does not offer TLS') });
+      expect(r).toMatchObject({ ok: false, kind: 'invalid', reason: expect.stringContaining('"require" but the server does not offer TLS') });
     } finally {
       plain.destroy();
     }
@@ -176,6 +200,43 @@ describe('createDatabaseSource failures', () => {
     }
   });
 
+  it('says a non-PostgreSQL server (HTTP) did not negotiate TLS, not that the login was refused', async () => {
+    const http = createServer((_, res) => res.end('hello'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (http.address() as { port: number }).port;
+      const r = await source(dbConfig({ port, tls: { mode: 'require' } })).connect();
+      expect(r).toEqual({ ok: false, kind: 'invalid', reason: `127.0.0.1:${port}/postgres: reachable, but did not negotiate TLS: the answer to the TLS request is not PostgreSQL's (is this a PostgreSQL server?)` });
+    } finally {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+
+  it.each(['expired', 'x'])('classifies a hung server as a timeout even when the password is %p (words of the driver message)', async (pw) => {
+    const hung = await startNeverAnsweringServer();
+    try {
+      const r = await source(dbConfig({ port: hung.port, connectTimeoutMs: 300 }), pw).connect();
+      expect(r).toEqual({
+        ok: false,
+        kind: 'timeout',
+        reason: `127.0.0.1:${hung.port}/postgres: no answer within 300 ms (connectTimeoutMs); the port accepted nothing or the server never finished the login`,
+      });
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('never leaks a secret with a quote and a backslash typed as the database name, even in JSON', async () => {
+    const secret = 'Pw"q\\uote$1x-db';
+    registerSecret(secret); // e.g. the cipher pass, registered when read
+    const r = await source(dbConfig({ database: secret })).connect();
+    expect(r).toMatchObject({ ok: false, kind: 'not-found' });
+    if (r.ok) return;
+    expect(r.reason).toBe(`127.0.0.1:${cluster.port}/***: reachable, but database "***" does not exist (SQLSTATE 3D000); check database.database`);
+    expect(redact(JSON.stringify(r, null, 2))).not.toContain('uote$1x');
+  });
+
   it('does not contact the database when the password cannot be read', async () => {
     const s = createDatabaseSource(dbConfig(), async () => failed('denied', 'AccessDenied on ssm:GetParameter'));
     sources.push(s);
@@ -195,6 +256,17 @@ describe('classifyPgError', () => {
   });
   it('reports exhausted connection slots (53300) as reachable but full', () => {
     expect(classifyPgError(pgError('53300', 'sorry, too many clients already'), cfg(), 'connect')).toMatchObject({ kind: 'error', reason: expect.stringContaining('too many clients (SQLSTATE 53300)') });
+  });
+  it('classifies on the driver text as it came, even when a registered password is a word of it', () => {
+    registerSecret('expired');
+    expect(classifyPgError(new Error('timeout expired'), cfg(), 'connect')).toMatchObject({ kind: 'timeout', reason: expect.stringContaining('no answer within 5000 ms') });
+  });
+  it('redacts a password typed as the host name, in the reason and in its JSON form', () => {
+    const pw = 'h0st"pass\\word';
+    registerSecret(pw);
+    const r = classifyPgError(Object.assign(new Error(`getaddrinfo ENOTFOUND ${pw}`), { code: 'ENOTFOUND' }), { ...cfg(), host: pw }, 'connect');
+    expect(r).toEqual({ kind: 'unreachable', reason: '***:5432/chronos: host name does not resolve (ENOTFOUND)' });
+    expect(redact(JSON.stringify({ ...r, host: pw }))).not.toContain('pass');
   });
   it('reports a statement timeout (57014) as a query timeout naming queryTimeoutMs', () => {
     expect(classifyPgError(pgError('57014', 'canceling statement due to statement timeout'), cfg(), 'query')).toMatchObject({ kind: 'timeout', reason: expect.stringContaining('(queryTimeoutMs)') });
@@ -225,8 +297,8 @@ describe('archivedEndPosition', () => {
   it('crosses the log boundary: 0000000100000001000000FF ends at 0x2/00000000', () => {
     expect(archivedEndPosition('0000000100000001000000FF', seg)).toBe(0x200000000n);
   });
-  it('counts only the segments before a .backup or .partial file and ignores .history', () => {
-    expect(archivedEndPosition('000000010000000000000002.00000028.backup', seg)).toBe(BigInt(2 * seg));
+  it('counts the segment a .backup file names (archived before it), only the segments before a .partial, and ignores .history', () => {
+    expect(archivedEndPosition('000000010000000000000002.00000028.backup', seg)).toBe(BigInt(3 * seg));
     expect(archivedEndPosition('000000020000000000000005.partial', seg)).toBe(BigInt(5 * seg));
     expect(archivedEndPosition('00000002.history', seg)).toBeNull();
     expect(archivedEndPosition(null, seg)).toBeNull();

@@ -65,6 +65,73 @@ describe('parseConfig', () => {
     expect(msg).not.toContain('hunter2-very-secret');
   });
 
+  it.each([
+    ['an object member', { literal: 'hunter2secret' }, '(an object with key literal; values hidden)'],
+    ['a number', 987654321, '(a number; value hidden)'],
+    ['an array element', ['hunter2secret'], '(an array of 1 item; values hidden)'],
+    ['an object key', { hunter2secret: 'x' }, '(an object with 1 key (names hidden); values hidden)'],
+  ])('never echoes a password written as %s, only its shape', (_, value, shape) => {
+    const input = minimal() as Record<string, any>;
+    input.database.password = value;
+    const msg = messageOf(input);
+    expect(msg).toContain(`\`database.password\` must be a secret source: {"env":"NAME"}, {"ssmParameter":"/name"} or {"secretsManager":"id"}, got: ${shape}`);
+    expect(msg).not.toMatch(/hunter2secret|987654321/);
+  });
+
+  it('never echoes a cipher pass mixed into a secret source, only the key names', () => {
+    const input = minimal() as Record<string, any>;
+    input.backups.cipherPass = { ssmParameter: '/x', secretsManager: 'hunter2' };
+    const msg = messageOf(input);
+    expect(msg).toContain('`backups.cipherPass` must be a secret source');
+    expect(msg).toContain('got: (an object with keys ssmParameter, secretsManager; values hidden)');
+    expect(msg).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['checks.deadlineMs', (c: Record<string, any>) => (c.checks = { deadlineMs: 1e300 }), 'a number of milliseconds no larger than 600000 (10 minutes), got: 1e+300'],
+    ['database.connectTimeoutMs', (c: Record<string, any>) => (c.database.connectTimeoutMs = 3_000_000_000), 'a number of milliseconds no larger than 600000 (10 minutes), got: 3000000000'],
+    ['database.queryTimeoutMs', (c: Record<string, any>) => (c.database.queryTimeoutMs = 3_000_000_000), 'a number of milliseconds no larger than 600000 (10 minutes), got: 3000000000'],
+    ['backups.fullAgeHours.fail', (c: Record<string, any>) => (c.backups.fullAgeHours = { warn: 26, fail: 1e9 }), 'a number of hours no larger than 8760 (365 days), got: 1000000000'],
+    ['backups.rpoMinutes.fail', (c: Record<string, any>) => (c.backups.rpoMinutes = { warn: 10, fail: 1e9 }), 'a number of minutes no larger than 10080 (7 days), got: 1000000000'],
+    ['backups.inProgressGraceHours', (c: Record<string, any>) => (c.backups.inProgressGraceHours = 1e6), 'a number of hours no larger than 8760 (365 days), got: 1000000'],
+    ['alerts.repeatHours', (c: Record<string, any>) => (c.alerts = { repeatHours: 1e6 }), 'a number of hours no larger than 8760 (365 days), got: 1000000'],
+  ])('rejects %s beyond its bound (a Node timer would turn it into 1 ms), naming the field and the bound', (field, set, text) => {
+    const input = minimal() as Record<string, any>;
+    set(input);
+    expect(messageOf(input)).toContain(`\`${field}\` must be ${text}`);
+  });
+
+  it('accepts timeouts and the deadline at their bound', () => {
+    const input = minimal() as Record<string, any>;
+    input.database.connectTimeoutMs = 600_000;
+    input.checks = { deadlineMs: 600_000 };
+    expect(parseConfig(input).checks.deadlineMs).toBe(600_000);
+  });
+
+  it.each(['.', '..', '...'])('rejects the stanza name %p (only dots)', (stanza) => {
+    const input = minimal() as Record<string, any>;
+    input.backups.stanza = stanza;
+    expect(messageOf(input)).toContain(`\`backups.stanza\` must be a pgBackRest stanza name (letters, digits, "_", "." and "-", not only dots), got: "${stanza}"`);
+  });
+
+  it('accepts a stanza name with dots, dashes and underscores', () => {
+    const input = minimal() as Record<string, any>;
+    input.backups.stanza = 'chronos.main-1_a';
+    expect(parseConfig(input).backups.stanza).toBe('chronos.main-1_a');
+  });
+
+  it('requires an absolute path for a posix repository', () => {
+    const input = minimal() as Record<string, any>;
+    input.backups.repository = { type: 'posix', path: 'var/lib/pgbackrest' };
+    expect(messageOf(input)).toContain('`backups.repository.path` must be an absolute directory path (starting with "/"), got: "var/lib/pgbackrest"');
+    input.backups.repository = { type: 'posix', path: '/var/lib/pgbackrest' };
+    expect(parseConfig(input).backups.repository).toEqual({ type: 'posix', path: '/var/lib/pgbackrest' });
+  });
+
+  it('says a top level that is not an object must be a JSON object', () => {
+    expect(messageOf([])).toContain('`(top level)` must be a JSON object, got: []');
+  });
+
   it('names an unknown repository type', () => {
     const input = minimal() as Record<string, any>;
     input.backups.repository = { type: 'gcs', bucket: 'x' };
@@ -104,6 +171,12 @@ describe('loadConfigFile', () => {
     const f = join(dir, 'bad.json');
     writeFileSync(f, '{ "region": ');
     expect(() => loadConfigFile(f)).toThrow(new RegExp(`configuration file ${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid JSON`));
+  });
+
+  it('accepts a file saved with a UTF-8 byte order mark', () => {
+    const f = join(dir, 'bom.json');
+    writeFileSync(f, `\uFEFF${JSON.stringify(minimal())}`, 'utf8');
+    expect(loadConfigFile(f).backups.stanza).toBe('chronos');
   });
 
   it('names the file in validation errors', () => {

@@ -83,4 +83,13 @@ describe('selects', () => {
     expect(selects(['back'], 'backup.full-age')).toBe(false);
     expect(selects([], 'anything')).toBe(true);
   });
+
+  it('matches a prefix that ends at a dash inside the id (backup.wal selects the backup.wal-* checks)', () => {
+    expect(selects(['backup.wal'], 'backup.wal-age')).toBe(true);
+    expect(selects(['backup.wal'], 'backup.wal-continuity')).toBe(true);
+    expect(selects(['backup.wal-'], 'backup.wal-age')).toBe(true);
+    expect(selects(['backup.wal'], 'backup.rpo')).toBe(false);
+    expect(selects(['backup.wal-a'], 'backup.wal-age')).toBe(false);
+    expect(selects([''], 'backup.full-age')).toBe(false);
+  });
 });

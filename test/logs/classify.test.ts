@@ -1,4 +1,4 @@
-import { classifyLog, displayUser } from '../../lambdas/logs/classify';
+import { classifyLog, displayUser, NO_POSTGRES_HINT } from '../../lambdas/logs/classify';
 
 const at = (min: number, sec = 0) => `2025-11-30 11:${String(min).padStart(2, '0')}:${String(sec).padStart(2, '0')}.123 UTC [${1000 + min}]`;
 const only = (line: string) => classifyLog(line).kinds.map((k) => k.id);
@@ -142,12 +142,47 @@ describe('classifyLog: verdicts and times', () => {
     expect(r.firstTime).toBe('2025-11-30 06:00:02.123 EST');
   });
 
-  it('counts lines that are not PostgreSQL log entries', () => {
+  it('counts lines that are not PostgreSQL log entries, and says unknown when none is', () => {
     const r = classifyLog('PostgreSQL init process complete; ready for start up.\n\nfixing permissions on existing directory');
-    expect(r).toMatchObject({ verdict: 'ok', lines: 2, entries: 0, summary: 'nothing concerning found', unclassified: { unparsedLines: 2 } });
+    expect(r).toMatchObject({ verdict: 'unknown', lines: 2, entries: 0, summary: `no PostgreSQL log lines found (2 line(s) read, none in a PostgreSQL log format) — ${NO_POSTGRES_HINT}`, unclassified: { unparsedLines: 2 } });
   });
 
-  it('handles empty input', () => {
-    expect(classifyLog('')).toMatchObject({ verdict: 'ok', lines: 0, entries: 0, firstTime: null });
+  it('says unknown, not ok, for empty input (docker logs without 2>&1) and hints at 2>&1', () => {
+    const r = classifyLog('');
+    expect(r).toMatchObject({ verdict: 'unknown', lines: 0, entries: 0, firstTime: null });
+    expect(r.summary).toBe('no PostgreSQL log lines found (the input is empty) — did you forget 2>&1? (docker logs prints the server log on stderr)');
+  });
+
+  it('says unknown for binary input', () => {
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
+    expect(classifyLog(bytes.toString('utf8')).verdict).toBe('unknown');
+  });
+
+  it('says unknown for JSON lines that are not PostgreSQL jsonlog', () => {
+    const text = Array.from({ length: 20 }, (_, i) => JSON.stringify({ ts: '2025-11-30T11:00:00Z', level: 'info', msg: `request ${i} served` })).join('\n');
+    expect(classifyLog(text)).toMatchObject({ verdict: 'unknown', entries: 0, lines: 20 });
+  });
+
+  it('says unknown when most lines are not PostgreSQL log lines, naming the share', () => {
+    const text = [`${at(0)} LOG:  incomplete startup packet`, ...Array.from({ length: 9 }, (_, i) => `GET /index.html ${i} 200`)].join('\n');
+    expect(classifyLog(text)).toMatchObject({
+      verdict: 'unknown',
+      summary: 'only 1 of 10 lines are in a PostgreSQL log format: is this a PostgreSQL log? Seen: 1 scanner probe(s) (harmless)',
+    });
+  });
+
+  it('still fails on real trouble among mostly foreign lines', () => {
+    const text = [`${at(0)} PANIC:  could not locate a valid checkpoint record`, 'foo', 'bar', 'baz'].join('\n');
+    expect(classifyLog(text).verdict).toBe('fail');
+  });
+
+  it('stays ok when PostgreSQL lines are the majority next to container start-up output', () => {
+    const text = ['PostgreSQL init process complete; ready for start up.', `${at(0)} LOG:  starting PostgreSQL 16.4 on x86_64`, `${at(0)} LOG:  database system is ready to accept connections`].join('\n');
+    expect(classifyLog(text)).toMatchObject({ verdict: 'ok', entries: 2, unclassified: { unparsedLines: 1 } });
+  });
+
+  it('folds continuation lines the same when the text ends without a newline or uses CRLF', () => {
+    const crlf = [`${at(0)} ERROR:  syntax error at or near "x"`, `${at(0)} STATEMENT:  x`, `${at(1)} LOG:  incomplete startup packet`, ''].join('\r\n');
+    expect(classifyLog(crlf)).toMatchObject({ lines: 3, entries: 2, unclassified: { unparsedLines: 0 }, firstTime: '2025-11-30T11:00:00.123Z', lastTime: '2025-11-30T11:01:00.123Z' });
   });
 });

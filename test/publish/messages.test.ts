@@ -38,6 +38,12 @@ describe('renderAlerts', () => {
     expect(m.sms).toContain('RECOVERED backup.full-age');
   });
 
+  it('never prints a negative duration when the incident start lies after now (the clock went back)', () => {
+    const m = renderAlerts([alert({ kind: 'recovery', status: 'ok', since: '2026-12-04T00:00:00Z' })], ctx, now);
+    expect(m.email).toContain('RECOVERED  backup.full-age is ok again after 0s (bad since 2026-12-03 14:00 UTC)');
+    expect(m.email).not.toMatch(/-\d+h/);
+  });
+
   it('tells the operator that unknown means the monitor cannot see', () => {
     const m = renderAlerts([alert({ status: 'unknown', summary: 'S3 denied ListObjectsV2 on s3://b/var/lib/pgbackrest' })], ctx, now);
     expect(m.subject).toContain('UNKNOWN backup.full-age');

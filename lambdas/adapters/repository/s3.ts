@@ -32,7 +32,10 @@ export function s3Failure<T>(err: unknown, what: string, signal?: AbortSignal): 
   if (AUTH_NAMES.has(name)) return failed('auth', `${what}: S3 rejected the credentials (${name})`);
   if (name === 'AccessDenied' || name === 'Forbidden' || status === 403) return failed('denied', `${what}: access denied (${name}); the monitor's IAM policy must allow s3:GetObject and s3:ListBucket`);
   if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError' || name === 'RequestTimeout') return failed('unreachable', `${what}: S3 endpoint unreachable (${code ?? name})`);
-  return failed('error', `${what}: ${name}${status ? ` (HTTP ${status})` : ''}: ${e?.message ?? String(err)}`.slice(0, 300));
+  // One line: some SDK messages go on ("Deserialization error: to see the raw response, inspect ...").
+  const first = String(e?.message ?? err).split('\n')[0].trim();
+  const line = first.length > 200 ? `${first.slice(0, 197)}...` : first;
+  return failed('error', `${what}: ${name}${status ? ` (HTTP ${status})` : ''}: ${line}`.slice(0, 300));
 }
 
 /** A pgBackRest repository in an S3 bucket (`repo1-type=s3`). Keys are relative to the repository path. */

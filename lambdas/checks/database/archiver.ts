@@ -42,7 +42,9 @@ export const dbArchiver: CheckDefinition = {
       });
     }
     if (f.readyCount === null) {
-      found.push({ status: 'unknown', text: `the archive backlog cannot be read (${f.readyUnreadableReason ?? 'pg_ls_archive_statusdir() failed'}); grant pg_monitor to the monitor role` });
+      // Only a refused permission (SQLSTATE 42501) is fixed by a grant; a dropped connection or a timeout is not.
+      const hint = f.readyUnreadableKind === 'denied' ? '; grant pg_monitor to the monitor role' : '';
+      found.push({ status: 'unknown', text: `the archive backlog cannot be read (${f.readyUnreadableReason ?? 'pg_ls_archive_statusdir() failed'})${hint}` });
     } else if (f.readyCount > 0) {
       const s = gradeAbove(age ?? 0, limits);
       found.push({ status: s, always: true, text: `${f.readyCount} WAL files waiting to be archived, oldest for ${formatDuration(age ?? 0)} (${rpoText})` });

@@ -16,12 +16,13 @@ export const dbConnect: CheckDefinition = {
     const db = config.database;
     const r = await deps.database.connect();
     if (!r.ok) {
-      // We never reached the server when our own config (e.g. the password source) failed: that is not "down".
-      if (r.kind === 'config' && /was not contacted/.test(r.reason)) {
-        return { status: 'unknown', summary: r.reason, details: { failure: r.kind } };
+      // 'config' means our own configuration failed before the server was contacted (password source,
+      // CA file): the monitor cannot see the database, which is not the database being down.
+      if (r.kind === 'config') {
+        return { status: 'unknown', summary: r.reason, details: { contacted: false, failure: r.kind, tlsMode: db.tls.mode } };
       }
       const reachable = !DOWN.includes(r.kind);
-      const verdict = reachable ? 'reachable, login refused' : 'unreachable';
+      const verdict = !reachable ? 'unreachable' : r.kind === 'invalid' ? 'reachable, TLS not established' : 'reachable, login refused';
       return {
         status: 'fail',
         summary: `PostgreSQL ${verdict}: ${r.reason}`,

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { S3RepositoryStore } from '../../../lambdas/adapters/repository/s3';
 import { createRepositoryStore } from '../../../lambdas/adapters/repository';
@@ -126,6 +127,43 @@ describe('S3RepositoryStore on S3 behaviour s3rver cannot produce', () => {
     expect(denied).toMatchObject({ ok: false, kind: 'denied', reason: expect.stringContaining('s3:GetObject') });
     const auth = await new S3RepositoryStore(scriptedClient(() => { throw s3Error('InvalidAccessKeyId', 403); }), { bucket: 'b', path: '/r' }).read('k');
     expect(auth).toMatchObject({ ok: false, kind: 'auth' });
+  });
+
+  it('summarises malformed XML from an S3-compatible endpoint in one bounded line', async () => {
+    const http = createServer((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      res.end('<?xml version="1.0"?><ListBucketResult><Name>b</Name><Contents><Key>x</Key>');
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+    const port = (http.address() as { port: number }).port;
+    const client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'ca-central-1', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 });
+    try {
+      const r = await new S3RepositoryStore(client, { bucket: 'b', path: '/r' }).list('archive');
+      expect(r).toMatchObject({ ok: false, kind: 'error' });
+      if (r.ok) return;
+      expect(r.reason).toMatch(/^listing s3:\/\/b\/r\/archive\/: Error \(HTTP 200\): .*XML parse error/);
+      expect(r.reason).not.toContain('\n');
+      expect(r.reason).not.toContain('$response');
+      expect(r.reason).toBe(r.reason.trim());
+      expect(r.reason.length).toBeLessThanOrEqual(300);
+    } finally {
+      client.destroy();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+
+  it('keeps only the first line, trimmed and bounded, of a multi-line SDK message', async () => {
+    const message = `  Deserialization error: ${'x'.repeat(400)}  \nto see the raw response, inspect the hidden field {error}.$response on this object.`;
+    const client = scriptedClient(() => {
+      throw Object.assign(new Error(message), { name: 'Error' });
+    });
+    const r = await new S3RepositoryStore(client, { bucket: 'b', path: '/r' }).read('k');
+    expect(r).toMatchObject({ ok: false, kind: 'error' });
+    if (r.ok) return;
+    expect(r.reason).toMatch(/^s3:\/\/b\/r\/k: Error: Deserialization error: x+\.\.\.$/);
+    expect(r.reason).not.toContain('$response');
+    expect(r.reason.length).toBeLessThanOrEqual(300);
   });
 
   it('reports an aborted request as timeout', async () => {

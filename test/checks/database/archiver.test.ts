@@ -125,10 +125,17 @@ describe('db.archiver verdicts', () => {
     expect(r.summary).toMatch(/^archiving ok: 1 WAL files waiting, oldest for 4s/);
   });
   it('is unknown when the backlog cannot be read, and says why', async () => {
-    const r = await run({ readyCount: null, readyUnreadableReason: 'permission denied for function pg_ls_archive_statusdir' });
+    const r = await run({ readyCount: null, readyUnreadableReason: 'permission denied for function pg_ls_archive_statusdir', readyUnreadableKind: 'denied' });
     expect(r.status).toBe('unknown');
     expect(r.summary).toMatch(/archive backlog cannot be read \(permission denied .*\); grant pg_monitor/);
     expect(metric(r, 'UnarchivedDataAgeSeconds')).toBeUndefined();
+  });
+  it('does not blame a missing grant when the backlog query failed because the connection dropped', async () => {
+    const reason = 'listing pg_wal/archive_status: 127.0.0.1:5432/postgres: query failed: Connection terminated unexpectedly';
+    const r = await run({ readyCount: null, readyUnreadableReason: reason, readyUnreadableKind: 'error' });
+    expect(r.status).toBe('unknown');
+    expect(r.summary).toContain(`the archive backlog cannot be read (${reason})`);
+    expect(r.summary).not.toContain('grant');
   });
   it('warns on a fresh server that has never archived anything', async () => {
     const r = await run({ archivedCount: 0, lastArchivedWal: null, lastArchivedTime: null, unarchivedBytes: null });

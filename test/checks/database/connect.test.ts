@@ -1,8 +1,11 @@
+import { createServer } from 'node:http';
 import { createDatabaseSource } from '../../../lambdas/adapters/postgres';
+import { dbArchiver } from '../../../lambdas/checks/database/archiver';
 import { dbConnect } from '../../../lambdas/checks/database/connect';
+import { dbSize } from '../../../lambdas/checks/database/size';
 import { observed } from '../../../lambdas/core/observed';
 import type { DatabaseSource } from '../../../lambdas/core/ports';
-import { clearSecrets } from '../../../lambdas/core/redact';
+import { clearSecrets, redact, registerSecret } from '../../../lambdas/core/redact';
 import { runChecks } from '../../../lambdas/core/runner';
 import { startNeverAnsweringServer } from '../../support/never-answering-server';
 import { freePort, PgCluster } from '../../support/pg-cluster';
@@ -73,6 +76,56 @@ describe('db.connect', () => {
       expect(metric(r, 'DbUp')).toBe(0);
     } finally {
       await hung.close();
+    }
+  });
+
+  it('fails as unreachable, not "login refused", at the connect timeout when the password is a word of the driver message', async () => {
+    const hung = await startNeverAnsweringServer();
+    try {
+      const r = await runConnect({ port: hung.port, connectTimeoutMs: 300 }, 'expired');
+      expect(r.status).toBe('fail');
+      expect(r.summary).toBe(`PostgreSQL unreachable: 127.0.0.1:${hung.port}/postgres: no answer within 300 ms (connectTimeoutMs); the port accepted nothing or the server never finished the login`);
+      expect(metric(r, 'DbUp')).toBe(0);
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it('is unknown, with no DbUp, when the CA file cannot be read and the database was never contacted', async () => {
+    const r = await runConnect({ tls: { mode: 'verify-full', caFile: '/nonexistent/ca.pem' } });
+    expect(r.status).toBe('unknown');
+    expect(r.summary).toBe('database.tls.caFile /nonexistent/ca.pem cannot be read: ENOENT; the database was not contacted');
+    expect(r.metrics).toEqual([]);
+    expect(r.details).toMatchObject({ contacted: false, failure: 'config' });
+  });
+
+  it('fails as "reachable, TLS not established" (not "login refused") when an HTTP server answers in mode require', async () => {
+    const http = createServer((_, res) => res.end('hello'));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (http.address() as { port: number }).port;
+      const r = await runConnect({ port, tls: { mode: 'require' } });
+      expect(r.status).toBe('fail');
+      expect(r.summary).toMatch(/^PostgreSQL reachable, TLS not established: .*did not negotiate TLS.*\(is this a PostgreSQL server\?\)$/);
+      expect(metric(r, 'DbUp')).toBe(1);
+      expect(metric(r, 'DbLoginOk')).toBe(0);
+    } finally {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+
+  it('never shows a secret with a quote and a backslash typed as the database name, in any check or its JSON', async () => {
+    const secret = 'Pw"q\\uote$1x';
+    registerSecret(secret);
+    const config = configWith({ port: cluster.port, connectTimeoutMs: 1000, database: secret });
+    const src = createDatabaseSource(config.database, async () => observed(PW));
+    opened.push(src);
+    const report = await runChecks([dbConnect, dbSize, dbArchiver], { config, deps: contextFor(config, src).deps, now: new Date() }, { deadlineMs: 10_000 });
+    expect(report.checks.map((c) => c.status)).toEqual(['fail', 'unknown', 'unknown']);
+    expect(report.checks[1].summary).toContain('reachable, but database "***" does not exist');
+    for (const out of [JSON.stringify(report), JSON.stringify(report, null, 2), redact(JSON.stringify(report, null, 2))]) {
+      expect(out).not.toContain('uote$1x');
     }
   });
 
