@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ALL_CHECKS } from '../checks';
+import { ALL_CHECKS, checkIdProblems } from '../checks';
 import { ConfigError, loadConfigFile } from '../config/load';
 import { buildDeps } from '../core/build-deps';
 import { redact } from '../core/redact';
@@ -72,6 +72,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     io.stderr(`chronos-monitor: ${err.message}\n`);
+    return EXIT_UNKNOWN;
+  }
+  const idProblems = checkIdProblems(config.checks.disabled);
+  if (idProblems.length > 0) {
+    io.stderr(`chronos-monitor: configuration file ${cmd.config} is invalid:\n${idProblems.map((p) => `  - ${p}`).join('\n')}\n`);
     return EXIT_UNKNOWN;
   }
   // A what-if run (--now) must not teach the state store anything about the real present.

@@ -460,6 +460,20 @@ describe('chronos-monitor check selection, configuration errors and JSON shape',
     expect(r.stderr).toMatch(/`backups\.rpoMinutes` must be a pair with warn <= fail \(minutes\)/);
   });
 
+  it('exits 3 naming a misspelt id in checks.disabled instead of silently disabling nothing', async () => {
+    const file = writeConfig((c) => (c.checks = { disabled: ['instance.sate'] }));
+    const r = await cli(['check', '--config', file]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('`checks.disabled` names no check: "instance.sate"; check ids are: instance.state, ');
+  });
+
+  it('exits 3 and hints at 2>&1 when logs gets no PostgreSQL log lines', async () => {
+    const r = await cli(['logs', '-']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain('did you forget 2>&1?');
+  });
+
   it('prints a JSON report of the public shape', async () => {
     const r = await checkJson(writeConfig(), ['--only', 'db.,instance.']);
     expect(Object.keys(r.report).sort()).toEqual(['checks', 'durationMs', 'startedAt', 'status']);
