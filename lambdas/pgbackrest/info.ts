@@ -289,6 +289,16 @@ function history(doc: InfoDocument, systemKey: 'db-system-id' | 'db-id'): DbHist
 
 const BACKUP_TYPES = new Set(['full', 'diff', 'incr']);
 
+/** Backup timestamps outside [2000-01-01, 2200-01-01) are damage, not dates (epoch seconds). */
+export const PLAUSIBLE_EPOCH_SECONDS = { min: Date.UTC(2000, 0, 1) / 1000, max: Date.UTC(2200, 0, 1) / 1000 };
+
+function epoch(doc: InfoDocument, section: string, key: string, value: number, line: number): number {
+  if (!Number.isInteger(value) || value < PLAUSIBLE_EPOCH_SECONDS.min || value >= PLAUSIBLE_EPOCH_SECONDS.max) {
+    throw new InfoParseError(`${where(doc, section, key, line)} is ${value}: not a plausible epoch time (expected whole seconds between 2000-01-01 and 2200-01-01)`);
+  }
+  return value;
+}
+
 function backupEntry(doc: InfoDocument, e: InfoEntry): BackupEntry {
   const v = e.value as Record<string, unknown> | null;
   const sec = 'backup:current';
@@ -313,11 +323,14 @@ function backupEntry(doc: InfoDocument, e: InfoEntry): BackupEntry {
   const options: Record<string, boolean> = {};
   for (const [k, x] of Object.entries(v)) if (k.startsWith('option-') && typeof x === 'boolean') options[k.slice('option-'.length)] = x;
   const prior = optStr('backup-prior');
+  const start = epoch(doc, sec, `${e.key}.backup-timestamp-start`, n('backup-timestamp-start'), e.line);
+  const stop = epoch(doc, sec, `${e.key}.backup-timestamp-stop`, n('backup-timestamp-stop'), e.line);
+  if (stop < start) throw new InfoParseError(`${where(doc, sec, `${e.key}.backup-timestamp-stop`, e.line)} is ${stop}, before backup-timestamp-start ${start}`);
   return {
     label: e.key,
     type: type as BackupEntry['type'],
-    timestampStart: n('backup-timestamp-start'),
-    timestampStop: n('backup-timestamp-stop'),
+    timestampStart: start,
+    timestampStop: stop,
     archiveStart: optStr('backup-archive-start'),
     archiveStop: optStr('backup-archive-stop'),
     lsnStart: optStr('backup-lsn-start'),

@@ -113,14 +113,24 @@ interface DirCacheState {
   dirs: Record<string, DirCacheEntry>;
 }
 
-/** The run's shared recoverability analysis. */
-export const recoveryAnalysis = perRun<CheckContext, Promise<Observed<RecoveryAnalysis>>>(analyse);
+/**
+ * The analysis, or why it is missing; `refused` marks a repository that is readable but cannot restore anything
+ * (backup.info and archive.info name different clusters): the checks fail on it rather than say unknown.
+ */
+export type AnalysisResult = Observed<RecoveryAnalysis> & { refused?: true };
 
-async function analyse(ctx: CheckContext): Promise<Observed<RecoveryAnalysis>> {
+/** The run's shared recoverability analysis. */
+export const recoveryAnalysis = perRun<CheckContext, Promise<AnalysisResult>>(analyse);
+
+async function analyse(ctx: CheckContext): Promise<AnalysisResult> {
   const facts = repoFacts(ctx);
   const [bi, ai, archiver] = await Promise.all([facts.backupInfo(), facts.archiveInfo(), ctx.deps.database.archiver()]);
   if (!bi.ok) return failed(bi.kind, `backup.info: ${bi.reason}`);
   if (!ai.ok) return failed(ai.kind, `archive.info: ${ai.reason}`);
+  // WAL of another cluster cannot replay onto these backups, whatever the folders hold.
+  if (bi.value.systemId !== ai.value.systemId) {
+    return { ...failed('invalid', `${bi.value.source} names database system ${bi.value.systemId} but ${ai.value.source} names ${ai.value.systemId}: the WAL archive belongs to another cluster, so no backup can be restored with it`), refused: true };
+  }
 
   const configured = ctx.config.database.walSegmentSizeBytes;
   const segmentSize = configured ?? (archiver.ok ? archiver.value.walSegmentSizeBytes : undefined);
@@ -165,7 +175,8 @@ async function analyse(ctx: CheckContext): Promise<Observed<RecoveryAnalysis>> {
       const nw = newestInDir(c.value);
       if (nw && (!best || nw.modified > best.modified || (nw.modified === best.modified && tli > best.tli))) best = { tli, modified: nw.modified };
     }
-    currentTli = best?.tli ?? Math.max(1, ...root.value.historyKeys.keys());
+    currentTli = best?.tli ?? 1;
+    if (!best) for (const tli of root.value.historyKeys.keys()) if (tli > currentTli) currentTli = tli;
   }
 
   // Lineage from the current timeline's history file (it lists every ancestor).
@@ -207,13 +218,16 @@ async function analyse(ctx: CheckContext): Promise<Observed<RecoveryAnalysis>> {
     missing: [],
   }));
   const starts = backups.filter((b) => b.onLineage).map((b) => (segmentPos(b.archiveStart as string, segmentSize) as { segno: number }).segno);
-  const rangeStartSegno = starts.length ? Math.min(...starts) : undefined;
+  // Loops, not Math.min(...spread): a 200k-entry backup.info overflows the call stack.
+  let rangeStartSegno: number | undefined;
+  for (const st of starts) if (rangeStartSegno === undefined || st < rangeStartSegno) rangeStartSegno = st;
 
   // Folders to read: lineage folders from the range start on; always the newest folder of the current timeline.
   const stateKey = `wal.dirs.${ctx.config.backups.stanza}.${ai.value.archiveId}`;
   const nowMs = ctx.now.getTime();
   const prev = (await ctx.deps.state.get<DirCacheState>(stateKey)) ?? { fullVerifiedAt: 0, dirs: {} };
-  const fullVerification = nowMs - prev.fullVerifiedAt > FULL_REVERIFY_MS;
+  // A verification stamped after now (a what-if run that saved state, skewed clocks) proves nothing.
+  const fullVerification = nowMs - prev.fullVerifiedAt > FULL_REVERIFY_MS || prev.fullVerifiedAt > nowMs;
   const nextCache: DirCacheState = { fullVerifiedAt: fullVerification ? nowMs : prev.fullVerifiedAt, dirs: {} };
   const cachedDirs: string[] = [];
   const wanted: { dir: string; lo: number }[] = [];
@@ -295,7 +309,8 @@ async function analyse(ctx: CheckContext): Promise<Observed<RecoveryAnalysis>> {
   let oldestRestorable: BackupWal | undefined;
   const reaching = backups.filter((b) => b.reachSegno !== undefined);
   if (reaching.length) {
-    const bestEnd = Math.max(...reaching.map((b) => b.reachSegno as number));
+    let bestEnd = -Infinity;
+    for (const b of reaching) if ((b.reachSegno as number) > bestEnd) bestEnd = b.reachSegno as number;
     const best = reaching.filter((b) => b.reachSegno === bestEnd).sort((a, b) => a.stopTime - b.stopTime);
     oldestRestorable = best[0];
     const span = spanFor(spans, bestEnd) as TimelineSpan;
@@ -308,7 +323,19 @@ async function analyse(ctx: CheckContext): Promise<Observed<RecoveryAnalysis>> {
   for (const tli of [...seenTlis].sort((a, b) => a - b)) {
     if (lineageTlis.has(tli)) continue;
     const dirCount = root.value.dirs.filter((d) => parseInt(d.slice(0, 8), 16) === tli).length;
-    strays.push(`timeline ${tli} (${root.value.historyKeys.has(tli) ? 'history file' : 'no history file'}, ${dirCount} WAL folder(s)) is not in the lineage of timeline ${currentTli}`);
+    const hkey = root.value.historyKeys.get(tli);
+    let historyNote = '';
+    if (hkey) {
+      // A stray's history file is what a restore to that timeline would follow: say when it is unusable.
+      const raw = await facts.readArchiveFile(hkey);
+      requests++;
+      if (!raw.ok) historyNote = `; ${hkey} cannot be read: ${raw.reason}`;
+      else {
+        const h = parseHistory(raw.value.toString('utf8'), hkey);
+        if (!h.ok) historyNote = `; its history file cannot be parsed: ${h.reason}`;
+      }
+    }
+    strays.push(`timeline ${tli} (${hkey ? 'history file' : 'no history file'}, ${dirCount} WAL folder(s)) is not in the lineage of timeline ${currentTli}${historyNote}`);
   }
   for (const span of spans) {
     if (span.toSegno === Infinity) continue;

@@ -26,13 +26,37 @@ export interface RpoFacts {
   archiver: Observed<ArchiverFacts>;
   /** What the previous run saw. */
   previous?: RememberedPosition;
-  /** True when nothing was written since the previous run and no segment waits; undefined when the DB is unreadable. */
+  /** True when nothing was written since the previous run and the backlog is known to be empty; undefined when the DB is unreadable. */
   idle?: boolean;
   /** Age in seconds of the oldest data not yet archived (0 when none); undefined when it cannot be known. */
   exposureSeconds?: number;
   /** How the exposure was derived, for the summary. */
   basis: string;
+  /** Set on a what-if run (`--now` far from the database clock): the database's facts describe another instant. */
+  whatIf?: WhatIf;
 }
+
+/** A what-if run: the evaluation instant and the database clock it differs from. */
+export interface WhatIf {
+  /** The evaluation instant (ISO). */
+  now: string;
+  /** The database clock this run (ISO). */
+  serverNow: string;
+}
+
+/** How far `ctx.now` may sit from the database clock before the run is a what-if (clock skew, slow queries). */
+export const WHAT_IF_TOLERANCE_MS = 5 * 60 * 1000;
+
+/** The what-if of this run, when `now` is more than {@link WHAT_IF_TOLERANCE_MS} from the database clock; undefined otherwise or when the database is unreadable. */
+export function whatIfOf(now: Date, archiver: Observed<ArchiverFacts>): WhatIf | undefined {
+  if (!archiver.ok) return undefined;
+  const server = Date.parse(archiver.value.serverNow);
+  if (!Number.isFinite(server) || Math.abs(now.getTime() - server) <= WHAT_IF_TOLERANCE_MS) return undefined;
+  return { now: now.toISOString(), serverNow: archiver.value.serverNow };
+}
+
+/** The summary prefix of a what-if run. */
+export const whatIfText = (w: WhatIf): string => `what-if at ${w.now.replace(/\.\d{3}Z$/, 'Z')}: judged on the repository only`;
 
 
 /** The state key of the remembered WAL position of a stanza. */
@@ -47,6 +71,9 @@ async function load(ctx: CheckContext): Promise<RpoFacts> {
   const previous = await ctx.deps.state.get<RememberedPosition>(key);
   if (!archiver.ok) return { archiver, previous, basis: `the database is not readable (${archiver.reason})` };
   const a = archiver.value;
+  // The database speaks for its own present, not for --now: a what-if run leaves exposure to the repository.
+  const whatIf = whatIfOf(ctx.now, archiver);
+  if (whatIf) return { archiver, previous, whatIf, basis: `${whatIfText(whatIf)}: the database describes ${a.serverNow}, not ${whatIf.now}` };
   if (a.currentLsn) await ctx.deps.state.put<RememberedPosition>(key, { lsn: a.currentLsn, timeline: a.timeline, at: a.serverNow, unarchivedBytes: a.unarchivedBytes });
   return { archiver, previous, ...judgeExposure(a, previous) };
 }
@@ -63,17 +90,22 @@ const secondsBetween = (later: string, earlier: string): number => Math.max(0, (
 
 /**
  * Pure: the exposure from archiver facts and the previous position. Rules (reference postgres.md §2.8):
- * a `.ready` backlog dates the oldest waiting segment; an unchanged LSN with nothing waiting is idle (nothing
- * is due); otherwise the unarchived bytes were written after the last successful archive — or after the
- * previous run, when everything was archived then.
+ * a `.ready` backlog dates the oldest waiting segment; an unchanged LSN with a backlog known to be empty and
+ * less than a segment unarchived is idle (nothing is due); otherwise the unarchived bytes were written after
+ * the last successful archive — or after the previous run, only when everything was archived then.
+ * An unreadable backlog (no pg_monitor) never counts as empty: idle cannot be told from stuck.
  */
 export function judgeExposure(a: ArchiverFacts, previous: RememberedPosition | undefined): Omit<RpoFacts, 'archiver' | 'previous'> {
   if (a.archiveMode === 'off') return { idle: false, basis: 'archive_mode is off: nothing is archived' };
   if (a.currentLsn === null) return { basis: 'the server is in recovery (no current WAL position)' };
   const samePosition = !!previous && previous.lsn === a.currentLsn && previous.timeline === a.timeline;
-  const waiting = (a.readyCount ?? 0) > 0;
-  const idle = samePosition && !waiting && !a.failingNow;
-  if (waiting && a.oldestReadySeconds !== null) {
+  const readyKnown = a.readyCount !== null;
+  // A whole segment past the last archived one is complete and waits, whatever the .ready listing says.
+  const completedWaiting = a.unarchivedBytes !== null && a.unarchivedBytes >= a.walSegmentSizeBytes;
+  const readyWaiting = (a.readyCount ?? 0) > 0;
+  const idle = samePosition && readyKnown && !readyWaiting && !completedWaiting && !a.failingNow;
+  const blind = readyKnown ? '' : `; the .ready backlog is not readable (${a.readyUnreadableReason ?? 'no reason given'}; grant pg_monitor), so idle cannot be told from stuck`;
+  if (readyWaiting && a.oldestReadySeconds !== null) {
     // A .ready file's mtime is when its segment was completed; its data began when the last archived segment ended,
     // so the time since the last success (or since a previous run that saw nothing waiting) is a bound too.
     const since = unarchivedSince(a, previous);
@@ -84,12 +116,17 @@ export function judgeExposure(a: ArchiverFacts, previous: RememberedPosition | u
   if (a.unarchivedBytes === 0) return { idle, exposureSeconds: 0, basis: 'every written WAL byte is archived' };
   if (idle) {
     if (a.archiveTimeoutSeconds === 0 && (a.unarchivedBytes ?? 0) > 0) {
-      return { idle, exposureSeconds: secondsBetween(a.serverNow, previous!.at), basis: `${a.unarchivedBytes} bytes have waited in the current segment since at least the previous run and archive_timeout is 0` };
+      const since = unarchivedSince(a, previous);
+      if (!since) return { idle, basis: `${a.unarchivedBytes} bytes wait in the current segment, archive_timeout is 0 and PostgreSQL has never archived a WAL file since its statistics were reset` };
+      return { idle, exposureSeconds: secondsBetween(a.serverNow, since), basis: `${a.unarchivedBytes} bytes have waited in the current segment since at least ${since} and archive_timeout is 0` };
     }
     return { idle, exposureSeconds: 0, basis: `idle: WAL position ${a.currentLsn} unchanged since ${previous!.at}, nothing waiting` };
   }
-  if (a.unarchivedBytes === null) return { idle, basis: 'the unarchived WAL figure is not available' };
-  if (!a.lastArchivedTime) return { idle, basis: 'PostgreSQL has never archived a WAL file since its statistics were reset' };
+  if (a.unarchivedBytes === null) return { idle, basis: `the unarchived WAL figure is not available${blind}` };
+  if (!a.lastArchivedTime) return { idle, basis: `PostgreSQL has never archived a WAL file since its statistics were reset${blind}` };
   const since = unarchivedSince(a, previous) as string;
-  return { idle, exposureSeconds: secondsBetween(a.serverNow, since), basis: `${a.unarchivedBytes} bytes not yet archived, written since ${since}${a.failingNow ? '; archiving is failing' : ''}` };
+  const what = completedWaiting
+    ? `${Math.floor(a.unarchivedBytes / a.walSegmentSizeBytes)} completed segment(s) (${a.unarchivedBytes} bytes) not yet archived`
+    : `${a.unarchivedBytes} bytes not yet archived`;
+  return { idle, exposureSeconds: secondsBetween(a.serverNow, since), basis: `${what}, written since ${since}${a.failingNow ? '; archiving is failing' : ''}${blind}` };
 }

@@ -155,6 +155,18 @@ describe('parseBackupInfo', () => {
     expect(() => parseBackupInfo(BACKUP_INFO.replace(/\[db\]\n/, '[dbx]\n'))).toThrow('backup.info: [db] db-system-id is missing');
   });
 
+  const implausible = 'not a plausible epoch time (expected whole seconds between 2000-01-01 and 2200-01-01)';
+  it.each([
+    ['backup-timestamp-stop', '99999999999999', 'backup-timestamp-stop', `is 99999999999999: ${implausible}`],
+    ['backup-timestamp-stop', '-5', 'backup-timestamp-stop', `is -5: ${implausible}`],
+    ['backup-timestamp-start', '0', 'backup-timestamp-start', `is 0: ${implausible}`],
+    ['backup-timestamp-stop', '1796301270', 'backup-timestamp-stop', 'is 1796301270, before backup-timestamp-start 1796301271'],
+  ])('rejects %s = %s, naming the file, the line and the key', (key, value, named, why) => {
+    const bad = BACKUP_INFO.replace(new RegExp(`"${key}":\\d+`), `"${key}":${value}`);
+    expect(bad).not.toBe(BACKUP_INFO);
+    expect(() => parseBackupInfo(bad, 'backup/chronos/backup.info')).toThrow(new InfoParseError(`backup/chronos/backup.info line 6 [backup:current] 20261203-123431F.${named} ${why}`));
+  });
+
   it('reads the [cipher] sub-pass of an encrypted repository', () => {
     const enc = parseBackupInfo(BACKUP_INFO.replace('[db]\n', '[cipher]\ncipher-pass="c3ViLXBhc3M="\n\n[db]\n'));
     expect(enc.cipherPass).toBe('c3ViLXBhc3M=');

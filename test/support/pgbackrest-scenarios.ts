@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createDatabaseSource } from '../../lambdas/adapters/postgres';
 import type { CheckContext, CheckDefinition } from '../../lambdas/core/check';
 import { observed } from '../../lambdas/core/observed';
-import type { RepositoryStore } from '../../lambdas/core/ports';
+import type { DatabaseSource, RepositoryStore } from '../../lambdas/core/ports';
 import type { StateStore } from '../../lambdas/core/state';
 import type { CheckOutcome } from '../../lambdas/core/types';
 import { backupContext, type BackupContextOptions, type PgBackRestFixture } from './pgbackrest';
@@ -21,6 +21,11 @@ export interface RecoveryContextOptions extends Omit<BackupContextOptions, 'repo
   state?: StateStore;
   /** Point the database source at a closed port (database unreachable). */
   databaseDown?: boolean;
+  /**
+   * Make the real cluster's clock read this much later (serverNow, .ready ages): a later run of a live cluster that has
+   * stayed as it is, consistent with a later `now`. Without it a later `now` is a what-if the database cannot speak for.
+   */
+  databaseClockShiftMs?: number;
 }
 
 /** A backup-check context whose database source is the fixture's real cluster (trust auth, superuser). */
@@ -33,8 +38,20 @@ export function recoveryContext(f: PgBackRestFixture, o: RecoveryContextOptions)
     },
   });
   ctx.deps.database = createDatabaseSource(ctx.config.database, async () => observed(undefined));
+  if (o.databaseClockShiftMs) ctx.deps.database = shiftedClock(ctx.deps.database, o.databaseClockShiftMs);
   if (o.state) ctx.deps.state = o.state;
   return ctx;
+}
+
+/** A database source whose archiver facts read `shiftMs` later on the server clock. */
+export function shiftedClock(db: DatabaseSource, shiftMs: number): DatabaseSource {
+  const archiver = async (): ReturnType<DatabaseSource['archiver']> => {
+    const a = await db.archiver();
+    if (!a.ok) return a;
+    const v = a.value;
+    return observed({ ...v, serverNow: new Date(Date.parse(v.serverNow) + shiftMs).toISOString(), oldestReadySeconds: v.oldestReadySeconds === null ? null : v.oldestReadySeconds + shiftMs / 1000 });
+  };
+  return new Proxy(db, { get: (t, p) => (p === 'archiver' ? archiver : (Reflect.get(t, p) as unknown)) });
 }
 
 /** Runs one check and closes the context's database connection. */

@@ -28,7 +28,7 @@ export const walContinuityCheck: CheckDefinition = {
   description: 'Every WAL segment from the oldest retained backup to the newest archived one is in the repository, across timeline switches',
   async run(ctx) {
     const r = await recoveryAnalysis(ctx);
-    if (!r.ok) return { status: 'unknown', summary: `cannot verify WAL continuity: ${r.reason}` };
+    if (!r.ok) return { status: r.refused ? 'fail' : 'unknown', summary: `cannot verify WAL continuity: ${r.reason}` };
     const a = r.value;
     const details = analysisDetails(a);
     const missing = a.holes.reduce((s, h) => s + h.count, 0);

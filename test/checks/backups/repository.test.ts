@@ -4,11 +4,18 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PosixRepositoryStore } from '../../../lambdas/adapters/repository/posix';
 import { S3RepositoryStore } from '../../../lambdas/adapters/repository/s3';
+import { diffAgeCheck } from '../../../lambdas/checks/backups/diff-age';
+import { recoverabilityCheck } from '../../../lambdas/checks/backups/recoverability';
 import { repositoryCheck } from '../../../lambdas/checks/backups/repository';
+import { rpoCheck } from '../../../lambdas/checks/backups/rpo';
+import { walAgeCheck } from '../../../lambdas/checks/backups/wal-age';
+import { walContinuityCheck } from '../../../lambdas/checks/backups/wal-continuity';
+import { MemoryStateStore } from '../../../lambdas/core/state';
 import { repoFacts } from '../../../lambdas/pgbackrest/facts';
 import { runChecks } from '../../../lambdas/core/runner';
 import type { RepositoryStore } from '../../../lambdas/core/ports';
 import { backupContext, PgBackRestFixture, withValidChecksum } from '../../support/pgbackrest';
+import { recoveryContext, runChecksOn } from '../../support/pgbackrest-scenarios';
 import { S3Server } from '../../support/s3-server';
 
 describe('backup.repository on repositories written by pgBackRest 2.45', () => {
@@ -107,6 +114,50 @@ describe('backup.repository on repositories written by pgBackRest 2.45', () => {
     const o = await run(new PosixRepositoryStore(dir));
     expect(o.status).toBe('fail');
     expect(o.summary).toMatch(/backup.info \(db-system-id \d{19}, PG 15\) and archive.info \(db-system-id 7000000000000000001, PG 15\) describe different databases/);
+  });
+
+  it('fails every recoverability check, naming both ids, when archive.info names a system one digit off backup.info\'s', async () => {
+    const dir = copyOf(plain().path);
+    const backupId = /^db-system-id=(\d+)$/m.exec(readFileSync(join(dir, 'backup/chronos/backup.info'), 'utf8'))![1];
+    const otherId = (BigInt(backupId) + 1n).toString();
+    for (const n of ['archive.info', 'archive.info.copy']) {
+      const p = join(dir, 'archive/chronos', n);
+      writeFileSync(p, withValidChecksum(readFileSync(p, 'utf8').replaceAll(backupId, otherId)));
+    }
+    const outs = await runChecksOn([walContinuityCheck, recoverabilityCheck, rpoCheck, walAgeCheck], recoveryContext(f, { repository: new PosixRepositoryStore(dir), state: new MemoryStateStore() }));
+    for (const o of outs) {
+      expect(o.status).toBe('fail');
+      expect(o.summary).toContain(`backup/chronos/backup.info names database system ${backupId} but archive/chronos/archive.info names ${otherId}: the WAL archive belongs to another cluster, so no backup can be restored with it`);
+      expect(o.summary).not.toContain('restorable to now');
+    }
+  });
+
+  it('warns naming the file, line and key when backup.info has an impossible backup-timestamp-stop, and reads the sane .copy', async () => {
+    const dir = copyOf(plain().path);
+    const p = join(dir, 'backup/chronos/backup.info');
+    writeFileSync(p, withValidChecksum(readFileSync(p, 'utf8').replace(/"backup-timestamp-stop":\d+/, '"backup-timestamp-stop":99999999999999')));
+    const ctx = backupContext({ repository: new PosixRepositoryStore(dir) });
+    const [repo, diff] = await Promise.all([repositoryCheck.run(ctx), diffAgeCheck.run(ctx)]);
+    expect(repo.status).toBe('warn');
+    expect(repo.summary).toMatch(/^backup\/chronos\/backup\.info unusable \(backup\/chronos\/backup\.info line \d+ \[backup:current\] \d{8}-\d{6}F\.backup-timestamp-stop is 99999999999999: not a plausible epoch time .*\), read backup\/chronos\/backup\.info\.copy/);
+    expect(diff.status).toBe('ok');
+    expect(diff.details).toMatchObject({ source: 'backup/chronos/backup.info.copy' });
+  });
+
+  it('fails (no crash, no 1969 window) when both copies of backup.info have a negative backup-timestamp-stop', async () => {
+    const dir = copyOf(plain().path);
+    for (const n of ['backup.info', 'backup.info.copy']) {
+      const p = join(dir, 'backup/chronos', n);
+      writeFileSync(p, withValidChecksum(readFileSync(p, 'utf8').replace(/"backup-timestamp-stop":\d+/, '"backup-timestamp-stop":-5')));
+    }
+    const ctx = backupContext({ repository: new PosixRepositoryStore(dir) });
+    const [repo, diff] = await Promise.all([repositoryCheck.run(ctx), diffAgeCheck.run(ctx)]);
+    expect(repo.status).toBe('fail');
+    expect(diff.status).toBe('fail');
+    for (const o of [repo, diff]) expect(o.summary).toContain('.backup-timestamp-stop is -5: not a plausible epoch time');
+    const [rec] = await runChecksOn([recoverabilityCheck], recoveryContext(f, { repository: new PosixRepositoryStore(dir), state: new MemoryStateStore() }));
+    expect(rec.summary).not.toContain('1969');
+    expect(rec.status).not.toBe('ok');
   });
 
   it('fails when the stanza has no info files at all', async () => {

@@ -1,6 +1,13 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PosixRepositoryStore } from '../../../lambdas/adapters/repository/posix';
+import { recoverabilityCheck } from '../../../lambdas/checks/backups/recoverability';
 import { retentionCheck } from '../../../lambdas/checks/backups/retention';
-import { backupContext, PgBackRestFixture } from '../../support/pgbackrest';
+import { walContinuityCheck } from '../../../lambdas/checks/backups/wal-continuity';
+import { MemoryStateStore } from '../../../lambdas/core/state';
+import { backupContext, PgBackRestFixture, withValidChecksum } from '../../support/pgbackrest';
+import { recoveryContext, runChecksOn } from '../../support/pgbackrest-scenarios';
 
 describe('backup.retention with pgBackRest arithmetic on a real repository (2 full + 1 diff)', () => {
   let f: PgBackRestFixture;
@@ -34,4 +41,34 @@ describe('backup.retention with pgBackRest arithmetic on a real repository (2 fu
     expect(old.status).toBe('warn');
     expect(old.summary).toMatch(/^2 full, 1 diff: fewer fulls than retention 4 in a repository 5d 00h old/);
   });
+
+  it('never states a negative repository age when --now is before the backups (1970): it says they are in the future', async () => {
+    const out = await run({ full: 4 }, -Date.now() / 3600_000);
+    expect(out.summary).toMatch(/^2 full, 1 diff \(retention 4\): repository is 0s old \(its oldest backup starts \d+d \d\dh in the future relative to now: --now or clock skew\), still filling/);
+    expect(out.summary).not.toMatch(/-\d/);
+    expect(out.details).toMatchObject({ repositoryAgeSeconds: 0 });
+  });
+
+  it('counts a 200 000-entry backup.info without overflowing the stack (no Math.min/max over spread arguments)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chronos-huge-info-'));
+    try {
+      cpSync(f.repo.path, dir, { recursive: true, verbatimSymlinks: true });
+      const p = join(dir, 'backup/chronos/backup.info');
+      const text = readFileSync(p, 'utf8');
+      // Clones of the real diff (same WAL range, so each is on the lineage), trimmed to the fields the parser needs.
+      const diff = JSON.parse(/^\S+D=(\{.*\})$/m.exec(text)![1]) as Record<string, unknown>;
+      const keep = ['backrest-format', 'backrest-version', 'backup-archive-start', 'backup-archive-stop', 'backup-info-repo-size', 'backup-info-repo-size-delta', 'backup-info-size', 'backup-info-size-delta', 'backup-timestamp-start', 'backup-timestamp-stop', 'backup-type', 'db-id'];
+      const body = JSON.stringify(Object.fromEntries(keep.map((k) => [k, diff[k]])));
+      const extra = Array.from({ length: 200_000 }, (_, i) => `20000101-000000F_${String(i).padStart(8, '0')}-000000D=${body}`).join('\n');
+      writeFileSync(p, withValidChecksum(text.replace('[backup:current]\n', `[backup:current]\n${extra}\n`)));
+      const ctx = recoveryContext(f, { repository: new PosixRepositoryStore(dir), state: new MemoryStateStore(), backups: { retention: { full: 2 } } });
+      const [ret, cont, rec] = await runChecksOn([retentionCheck, walContinuityCheck, recoverabilityCheck], ctx);
+      expect(ret.summary).toMatch(/^2 full, 200001 diff /);
+      for (const o of [ret, cont, rec]) expect(o.summary).not.toMatch(/RangeError|call stack/);
+      expect(cont.status).toBe('ok');
+      expect(rec.status).toBe('ok');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

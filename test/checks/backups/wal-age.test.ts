@@ -15,6 +15,8 @@ describe('backup.wal-age on a real cluster archiving through pgBackRest', () => 
       state,
       now: new Date(Date.now() + (o.hoursLater ?? 0) * 3600_000),
       databaseDown: o.databaseDown,
+      // The live cluster's clock moves with `now`: a later run of an idle cluster, not a what-if.
+      databaseClockShiftMs: (o.hoursLater ?? 0) * 3600_000,
       extra: { database: { host: '127.0.0.1', database: 'postgres', user: 'postgres', walSegmentSizeBytes: 16 << 20 } },
     });
 

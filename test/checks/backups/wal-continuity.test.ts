@@ -1,8 +1,10 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PosixRepositoryStore } from '../../../lambdas/adapters/repository/posix';
 import { walContinuityCheck } from '../../../lambdas/checks/backups/wal-continuity';
 import { MemoryStateStore } from '../../../lambdas/core/state';
 import { PgBackRestFixture } from '../../support/pgbackrest';
-import { abandonedTimeline, deleteSegments, recoveryContext, restoreAndPromote, runCheck } from '../../support/pgbackrest-scenarios';
+import { abandonedTimeline, archiveDir, deleteSegments, recoveryContext, restoreAndPromote, runCheck } from '../../support/pgbackrest-scenarios';
 
 // One encrypted repository written by real pgBackRest; the tests run in order and each adds to the story.
 describe('backup.wal-continuity on an encrypted repository across real timeline switches', () => {
@@ -33,6 +35,22 @@ describe('backup.wal-continuity on an encrypted repository across real timeline 
     expect(out.status).toBe('warn');
     expect(out.summary).toContain('stray timeline(s): timeline 3 (history file, 1 WAL folder(s)) is not in the lineage of timeline 2');
     expect(out.metrics).toEqual([{ name: 'WalMissingSegments', value: 0, unit: 'Count' }]);
+  });
+
+  it('says why a stray timeline\'s history file is unusable, naming the key and the parse error', async () => {
+    const file = join(archiveDir(f.repo.path), '00000009.history');
+    writeFileSync(file, 'not a history file\n');
+    try {
+      const out = await runCheck(walContinuityCheck, ctx());
+      expect(out.status).toBe('warn');
+      expect(out.details).toMatchObject({
+        strays: expect.arrayContaining([
+          'timeline 9 (history file, 0 WAL folder(s)) is not in the lineage of timeline 2; its history file cannot be parsed: archive/chronos/15-1/00000009.history line 1 is not "<parent tli>\\t<X/Y>\\t<reason>": "not a history file"',
+        ]),
+      });
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   it('fails naming the missing range when segments after the newest full backup are deleted from the repository', async () => {
