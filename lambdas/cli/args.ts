@@ -14,7 +14,7 @@ export class UsageError extends Error {
 
 /** The usage text printed by `--help`. Flags are a public interface (see README "CLI"). */
 export const USAGE = `Usage:
-  chronos-monitor check [--config FILE] [--only ID_OR_PREFIX,...] [--json] [--now ISO_TIME] [--profile NAME] [--state-file FILE]
+  chronos-monitor check [--config FILE] [--only ID_OR_PREFIX,...] [--json] [--now ISO_TIME] [--profile NAME] [--state-file FILE] [--no-color]
   chronos-monitor logs [FILE|-] [--json]
   chronos-monitor --help | --version
 

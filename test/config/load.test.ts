@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfigFile, parseConfig } from '../../lambdas/config/load';
@@ -162,6 +162,7 @@ describe('parseConfig', () => {
 
 describe('loadConfigFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'chronos-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('says how to create a missing configuration file', () => {
     expect(() => loadConfigFile(join(dir, 'nope.json'))).toThrow(/nope\.json not found; copy monitor\.config\.example\.json/);

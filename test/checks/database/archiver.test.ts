@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDatabaseSource } from '../../../lambdas/adapters/postgres';
@@ -37,7 +38,10 @@ beforeAll(async () => {
   });
   cluster.sql(`create role chronos_monitor login password 'arch-monitor-pw'; grant pg_monitor to chronos_monitor;`);
 });
-afterAll(() => cluster?.destroy());
+afterAll(() => {
+  cluster?.destroy();
+  if (archiveDir) rmSync(archiveDir, { recursive: true, force: true });
+});
 
 describe('db.archiver on a real cluster', () => {
   it('is ok on an idle cluster whose archive_command works and nothing waits', async () => {
