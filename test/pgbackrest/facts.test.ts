@@ -1,25 +1,19 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PosixRepositoryStore } from '../../lambdas/adapters/repository/posix';
 import type { RepositoryStore } from '../../lambdas/core/ports';
 import { repoFacts } from '../../lambdas/pgbackrest/facts';
-import { backupContext, PgBackRestFixture } from '../support/pgbackrest';
+import { backupContext, RepoCopies, PgBackRestFixture } from '../support/pgbackrest';
 
 describe('repoFacts on repositories written by pgBackRest 2.45', () => {
   let f: PgBackRestFixture;
   let systemId: string;
-  const scratch: string[] = [];
+  const copies = new RepoCopies();
   const plain = () => f.repos[0];
   const enc = () => f.repos[1];
 
   /** A private copy of a repository that a test may damage. */
-  const copyOf = (path: string): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'chronos-repo-copy-'));
-    cpSync(path, dir, { recursive: true, verbatimSymlinks: true });
-    scratch.push(dir);
-    return dir;
-  };
+  const copyOf = (path: string): string => copies.copy(path);
 
   beforeAll(async () => {
     f = await PgBackRestFixture.create({ repos: [{}, { encrypted: true }] });
@@ -31,7 +25,7 @@ describe('repoFacts on repositories written by pgBackRest 2.45', () => {
   });
   afterAll(() => {
     f?.destroy();
-    for (const d of scratch) rmSync(d, { recursive: true, force: true });
+    copies.removeAll();
   });
 
   it('reads a plaintext backup.info: one full and one diff with epoch stop times and the exact system id', async () => {

@@ -1,4 +1,5 @@
-import { writeFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownedTempDir, PgCluster, requireTool, runAsOwner, isRoot } from './pg-cluster';
 import { execFileSync } from 'node:child_process';
@@ -236,4 +237,20 @@ export function backupContext(o: BackupContextOptions): CheckContext {
 export function withValidChecksum(text: string): string {
   const sum = computeInfoChecksum(parseInfoText(text));
   return text.replace(/^backrest-checksum=.*$/m, `backrest-checksum="${sum}"`);
+}
+
+/** Private copies of repositories that tests may damage; `copy` makes one, `removeAll` (in afterAll) deletes them. */
+export class RepoCopies {
+  private readonly dirs: string[] = [];
+  /** Copies a repository directory (symlinks kept as they are) into a new temp dir. */
+  copy(path: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'chronos-repo-copy-'));
+    cpSync(path, dir, { recursive: true, verbatimSymlinks: true });
+    this.dirs.push(dir);
+    return dir;
+  }
+  /** Deletes every copy. */
+  removeAll(): void {
+    for (const d of this.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  }
 }

@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PosixRepositoryStore } from '../../../lambdas/adapters/repository/posix';
@@ -14,7 +13,7 @@ import { MemoryStateStore } from '../../../lambdas/core/state';
 import { repoFacts } from '../../../lambdas/pgbackrest/facts';
 import { runChecks } from '../../../lambdas/core/runner';
 import type { RepositoryStore } from '../../../lambdas/core/ports';
-import { backupContext, PgBackRestFixture, withValidChecksum } from '../../support/pgbackrest';
+import { backupContext, RepoCopies, PgBackRestFixture, withValidChecksum } from '../../support/pgbackrest';
 import { recoveryContext, runChecksOn } from '../../support/pgbackrest-scenarios';
 import { S3Server } from '../../support/s3-server';
 
@@ -22,15 +21,11 @@ describe('backup.repository on repositories written by pgBackRest 2.45', () => {
   let f: PgBackRestFixture;
   let s3: S3Server;
   let client: S3Client;
-  const scratch: string[] = [];
+  const copies = new RepoCopies();
   const plain = () => f.repos[0];
   const enc = () => f.repos[1];
-  const copyOf = (path: string): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'chronos-repo-copy-'));
-    cpSync(path, dir, { recursive: true, verbatimSymlinks: true });
-    scratch.push(dir);
-    return dir;
-  };
+  /** A private copy of a repository that a test may damage. */
+  const copyOf = (path: string): string => copies.copy(path);
   const run = (repository: RepositoryStore, cipherPass?: string, stanza?: string) => repositoryCheck.run(backupContext({ repository, cipherPass, stanza }));
 
   beforeAll(async () => {
@@ -45,7 +40,7 @@ describe('backup.repository on repositories written by pgBackRest 2.45', () => {
     f?.destroy();
     client?.destroy();
     await s3?.stop();
-    for (const d of scratch) rmSync(d, { recursive: true, force: true });
+    copies.removeAll();
   });
 
   it('is ok for a plaintext repository, stating the system id and the backup count', async () => {
