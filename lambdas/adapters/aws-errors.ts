@@ -46,7 +46,8 @@ export function awsFailureKind(err: unknown): FailureKind {
   const inText = /\b(E[A-Z_]{4,})\b/.exec(e.message ?? '')?.[1];
   if (inText && UNREACHABLE_CODES.has(inText)) return inText === 'ETIMEDOUT' ? 'timeout' : 'unreachable';
   if (status === 403) return 'denied';
-  if (status === 404) return 'not-found';
+  // A 404 without an AWS error name is not AWS saying "no such object": real APIs name the missing thing
+  // (NotFoundException, NoSuchKey, ...). It is a proxy or a wrong endpoint, so the monitor cannot see: 'error'.
   return 'error';
 }
 
@@ -77,6 +78,9 @@ export function awsFailure<T = never>(err: unknown, action: string, target: stri
     case 'unreachable':
       return failed(kind, `${action} on ${target}: AWS endpoint unreachable (${detail})`);
     default:
+      if ((err as SdkErrorShape)?.$metadata?.httpStatusCode === 404) {
+        return failed(kind, `${action} on ${target}: HTTP 404 without an AWS error code (${detail}); is the endpoint an AWS API?`);
+      }
       return failed(kind, `${action} on ${target} failed (${detail})`);
   }
 }

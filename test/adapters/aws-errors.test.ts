@@ -16,6 +16,7 @@ describe('awsFailureKind', () => {
     ['TimeoutError', undefined, 'timeout'],
     ['SomethingNew', 403, 'denied'],
     ['InternalError', 500, 'error'],
+    ['Unknown', 404, 'error'],
   ] as const)('maps %s (HTTP %s) to %s', (name, status, kind) => {
     expect(awsFailureKind(sdkError(name, status))).toBe(kind);
   });
@@ -27,6 +28,14 @@ describe('awsFailureKind', () => {
 });
 
 describe('awsFailure', () => {
+  it('calls a 404 without an AWS error code an unexpected answer, not "not found" (a proxy or a wrong endpoint)', () => {
+    expect(awsFailure(sdkError('Unknown', 404, 'UnknownError'), 'lightsail:GetInstance', 'instance i')).toEqual({
+      ok: false,
+      kind: 'error',
+      reason: 'lightsail:GetInstance on instance i: HTTP 404 without an AWS error code (Unknown: UnknownError); is the endpoint an AWS API?',
+    });
+  });
+
   it('names the IAM action and the object of a denial', () => {
     expect(awsFailure(sdkError('AccessDenied', 403, 'Access Denied'), 's3:GetLifecycleConfiguration', 'bucket b')).toEqual({
       ok: false,

@@ -17,7 +17,7 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_A
 const AUTH_NAMES = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken', 'TokenRefreshRequired', 'CredentialsProviderError', 'UnrecognizedClientException']);
 
 /** Maps an S3 SDK error to an Observed failure naming the object; messages from S3 carry no secrets. */
-export function s3Failure<T>(err: unknown, what: string, signal?: AbortSignal): Observed<T> {
+export function s3Failure<T>(err: unknown, what: string, signal?: AbortSignal, op: 'get' | 'head' | 'list' = 'get'): Observed<T> {
   const e = err as Error & { $metadata?: { httpStatusCode?: number }; code?: string; StorageClass?: string; cause?: { code?: string }; $cause?: { code?: string } };
   const name = e?.name ?? 'Error';
   const status = e?.$metadata?.httpStatusCode;
@@ -28,7 +28,10 @@ export function s3Failure<T>(err: unknown, what: string, signal?: AbortSignal): 
     return failed('denied', `${what} is archived in ${e.StorageClass ?? 'a Glacier storage class'} (InvalidObjectState) and cannot be read until restored`);
   }
   if (name === 'NoSuchBucket') return failed('not-found', `${what}: the bucket does not exist (NoSuchBucket)`);
-  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return failed('not-found', `${what} not found`);
+  // S3 answers a missing key on GET with a NoSuchKey document; only HEAD has no body to carry one. An empty 404 on
+  // GET or LIST comes from something that is not S3 (a proxy, a wrong endpoint): the monitor cannot see.
+  if (name === 'NoSuchKey' || (op === 'head' && (name === 'NotFound' || status === 404))) return failed('not-found', `${what} not found`);
+  if (status === 404) return failed('error', `${what}: HTTP 404 without an S3 error code (${name}); is the endpoint an S3 API?`);
   if (AUTH_NAMES.has(name)) return failed('auth', `${what}: S3 rejected the credentials (${name})`);
   if (name === 'AccessDenied' || name === 'Forbidden' || status === 403) return failed('denied', `${what}: access denied (${name}); the monitor's IAM policy must allow s3:GetObject and s3:ListBucket`);
   if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError' || name === 'RequestTimeout') return failed('unreachable', `${what}: S3 endpoint unreachable (${code ?? name})`);
@@ -87,7 +90,7 @@ export class S3RepositoryStore implements RepositoryStore {
           { abortSignal: signal },
         );
       } catch (err) {
-        return s3Failure(err, `listing ${what}`, signal);
+        return s3Failure(err, `listing ${what}`, signal, 'list');
       }
       requests++;
       for (const o of page.Contents ?? []) {
@@ -129,7 +132,7 @@ export class S3RepositoryStore implements RepositoryStore {
         storageClass: r.StorageClass ?? 'STANDARD',
       });
     } catch (err) {
-      return s3Failure(err, this.url(key), signal);
+      return s3Failure(err, this.url(key), signal, 'head');
     }
   }
 }

@@ -153,6 +153,30 @@ describe('S3RepositoryStore on S3 behaviour s3rver cannot produce', () => {
     }
   });
 
+  it('calls an empty HTTP 404 on GET or LIST an unexpected answer (not S3), not "not found"; on HEAD it is a missing key', async () => {
+    const http = createServer((_, res) => {
+      res.writeHead(404);
+      res.end();
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', () => resolve()));
+    const port = (http.address() as { port: number }).port;
+    const client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'ca-central-1', forcePathStyle: true, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 });
+    const store = new S3RepositoryStore(client, { bucket: 'b', path: '/r' });
+    try {
+      expect(await store.read('backup/chronos/backup.info')).toEqual({
+        ok: false,
+        kind: 'error',
+        reason: 's3://b/r/backup/chronos/backup.info: HTTP 404 without an S3 error code (NotFound); is the endpoint an S3 API?',
+      });
+      expect(await store.list('archive')).toMatchObject({ ok: false, kind: 'error', reason: expect.stringContaining('is the endpoint an S3 API?') });
+      expect(await store.head('backup/chronos/20261203-110002F/backup.manifest')).toMatchObject({ ok: false, kind: 'not-found' });
+    } finally {
+      client.destroy();
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+
   it('keeps only the first line, trimmed and bounded, of a multi-line SDK message', async () => {
     const message = `  Deserialization error: ${'x'.repeat(400)}  \nto see the raw response, inspect the hidden field {error}.$response on this object.`;
     const client = scriptedClient(() => {
