@@ -60,12 +60,13 @@ export const dbArchiver: CheckDefinition = {
       found.push({ status: 'warn', text: `${t}: on a quiet database the current WAL segment can hold unarchived changes longer than the ${rpo.fail} min RPO` });
     }
     const status = worstStatus(found.map((x) => x.status));
-    const tail = `last archived ${f.lastArchivedWal ? `${f.lastArchivedWal} at ` : ''}${ago(f.lastArchivedTime, f.serverNow)}; ${
-      f.unarchivedBytes === null ? 'unarchived WAL bytes unknown' : `${formatBytes(f.unarchivedBytes)} of WAL not yet archived`
-    }`;
+    const bytes = f.unarchivedBytes === null ? 'unarchived WAL bytes unknown' : `${formatBytes(f.unarchivedBytes)} of WAL not yet archived`;
+    const tail = `last archived ${f.lastArchivedWal ? `${f.lastArchivedWal} at ` : ''}${ago(f.lastArchivedTime, f.serverNow)}; ${bytes}`;
     const problems = status === 'ok' ? [] : found.filter((x) => x.status !== 'ok' || x.always).map((x) => x.text);
+    // A failing archiver already names its last success; then only the byte figure is added.
+    const failing = problems.some((t) => t.startsWith('archiving is failing'));
     const summary = problems.length
-      ? `${problems.join('; ')} (${tail})`
+      ? `${problems.join('; ')} (${failing ? bytes : tail})`
       : `archiving ok: ${f.readyCount ? `${f.readyCount} WAL files waiting, oldest for ${formatDuration(age ?? 0)}` : 'nothing waiting'} (${rpoText}); ${tail}`;
     return { status, summary, metrics, details };
   },
