@@ -90,14 +90,18 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     await deps.close();
   }
   if (cmd.json) {
-    io.stdout(`${redact(JSON.stringify(report, null, 2))}\n`);
+    // The runner already redacted every summary and detail; ids, statuses and keys are the code's own words.
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     const color = cmd.color ?? (io.isTTY && !io.env.NO_COLOR);
     const header = `chronos-monitor check — ${now.toISOString()}${cmd.now ? ' (--now)' : ''} — ${cmd.config}`;
     const repo = config.backups.repository;
     const names = { instanceName: config.instance.name, region: config.region, stanza: config.backups.stanza, bucket: repo.type === 's3' ? repo.bucket : undefined };
-    const hint = (id: string) => runbookFor(id, names);
-    io.stdout(`${redact(renderReport(report, { color, header, hint }))}\n`);
+    const hint = (id: string) => {
+      const line = runbookFor(id, names);
+      return line && redact(line);
+    };
+    io.stdout(`${renderReport(report, { color, header: redact(header), hint })}\n`);
   }
   return exitCodeFor(report.status);
 }

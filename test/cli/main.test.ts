@@ -276,6 +276,15 @@ describe('chronos-monitor check on a broken database side', () => {
     expect(text.stdout).toMatch(/✖ FAIL\s+db\.connect\s+PostgreSQL reachable, login refused/);
   });
 
+  it('keeps ids, statuses and keys of the JSON report intact when the password is a common word ("backup")', async () => {
+    process.env[PASSWORD_ENV] = 'backup';
+    const r = await checkJson(writeConfig(), ['--only', 'backup.repository,db.connect']);
+    expect(r.report.checks.map((c) => c.id)).toEqual(['db.connect', 'backup.repository']);
+    expect(check(r.report, 'db.connect').status).toBe('fail');
+    expect(check(r.report, 'backup.repository').status).toBe('ok');
+    expect(Object.keys(r.report).sort()).toEqual(['checks', 'durationMs', 'startedAt', 'status']);
+  });
+
   it('reports db.connect unknown, not down, when the password variable is not set', async () => {
     delete process.env[PASSWORD_ENV];
     const r = await checkJson(writeConfig(), ['--only', 'db.connect']);
