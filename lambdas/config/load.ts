@@ -10,6 +10,36 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * JSON.parse's message, without the text it quotes: Node cites the characters around a syntax error
+ * (`Unexpected token 'h', ..."password":hunter2sec"...`), and in a configuration file those can be a
+ * password typed where a secret source belongs. Where it is known, the line and column are given instead.
+ */
+export function jsonSyntaxError(err: unknown, text: string): string {
+  const message = (err as Error)?.message ?? String(err);
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const where = (offset: number) => {
+    const before = text.slice(0, offset).split('\n');
+    return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+  };
+  const kind = /^Unexpected end of JSON input/.test(message)
+    ? 'the text ends too early (a missing } or ]?)'
+    : /^Unexpected token/.test(message)
+      ? 'an unexpected character (quotes missing around a value, or a trailing comma?)'
+      : /^Unexpected non-whitespace/.test(message)
+        ? 'more text after the end of the JSON value'
+        : /^Expected double-quoted property name/.test(message)
+          ? 'a property name without double quotes, or a trailing comma'
+          : /^Expected ',' or/.test(message)
+            ? 'a missing comma or closing bracket'
+            : 'a syntax error';
+  if (position !== undefined) return `${kind} at ${where(Number(position))}`;
+  // Newer messages quote the surroundings instead of a position: find them to name the line, never print them.
+  const around = /, (?:\.\.\.)?"(.*)"(?:\.\.\.)? is not valid JSON$/.exec(message)?.[1];
+  const at = around ? text.indexOf(around) : -1;
+  return at >= 0 ? `${kind} on line ${text.slice(0, at).split('\n').length}` : kind;
+}
+
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
   let v: unknown = input;
   for (const k of path) {
@@ -96,7 +126,7 @@ export function loadConfigFile(file: string): MonitorConfig {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`configuration file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`configuration file ${file} is not valid JSON: ${jsonSyntaxError(err, text)}`, { cause: err });
   }
   return parseConfig(json, `configuration file ${file}`);
 }

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from '../config/load';
+import { ConfigError, jsonSyntaxError, parseConfig } from '../config/load';
 import type { MonitorConfig } from '../config/schema';
 import { type FunctionGroup, GROUP_NAMES, isFunctionGroup } from './groups';
 
@@ -36,7 +36,7 @@ export function readHandlerEnv(env: NodeJS.ProcessEnv): HandlerEnv {
     json = JSON.parse(required(env, ENV.config));
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`environment variable ${ENV.config} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    throw new ConfigError(`environment variable ${ENV.config} is not valid JSON: ${jsonSyntaxError(err, env[ENV.config] ?? '')}`, { cause: err });
   }
   const config = parseConfig(json, `environment variable ${ENV.config}`);
   const group = required(env, ENV.group);

@@ -180,6 +180,25 @@ describe('loadConfigFile', () => {
     expect(loadConfigFile(f).backups.stanza).toBe('chronos');
   });
 
+  it('never quotes the file around a JSON syntax error (a bare password there would be echoed), and names the line', () => {
+    const f = join(dir, 'bare-password.json');
+    writeFileSync(f, '{\n  "database": {\n    "password": hunter2secret\n  }\n}\n');
+    let message = '';
+    try {
+      loadConfigFile(f);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toBe(`configuration file ${f} is not valid JSON: an unexpected character (quotes missing around a value, or a trailing comma?) on line 3`);
+    expect(message).not.toMatch(/hunter2|secret/);
+  });
+
+  it('gives line and column for a trailing comma', () => {
+    const f = join(dir, 'trailing-comma.json');
+    writeFileSync(f, '{\n  "region": "ca-central-1",\n}');
+    expect(() => loadConfigFile(f)).toThrow('is not valid JSON: a property name without double quotes, or a trailing comma at line 3, column 1');
+  });
+
   it('names the file in validation errors', () => {
     const f = join(dir, 'invalid.json');
     writeFileSync(f, JSON.stringify({ instance: {} }));
