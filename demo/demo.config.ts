@@ -33,8 +33,8 @@ export function demoConfigInput(e: DemoEndpoints): MonitorConfigInput {
       database: 'postgres',
       user: 'postgres',
       tls: { mode: 'disable' },
-      // PGlite 0.5 is PostgreSQL 18; production expects 16.
-      expectedMajorVersion: 18,
+      // The stand-in answers as the PostgreSQL 15 cluster that wrote the captured repository (production expects 16).
+      expectedMajorVersion: 15,
       // PGlite ships vector and age; timescaledb and postgis (the other two in production) have no PGlite build here.
       expectedExtensions: { vector: '0.5.1', age: '1.6.0' },
       connectTimeoutMs: 5000,

@@ -55,8 +55,9 @@ export async function startSandbox(o: SandboxOptions): Promise<Sandbox> {
   const backupInfoKey = `backup/${fixture.meta.stanza}/backup.info`;
 
   const t0 = performance.now();
-  o.progress('starting embedded PostgreSQL (PGlite, PostgreSQL 18 in WebAssembly)…');
-  const pg = startPostgres({ extensions: ['vector', 'age'], archiver: o.archiver }).then((p) => {
+  o.progress('starting embedded PostgreSQL (PGlite: PostgreSQL 18 in WebAssembly, answering as the captured PostgreSQL 15 cluster)…');
+  const impersonate = { systemIdentifier: fixture.meta.archiver.systemIdentifier, serverVersion: fixture.meta.archiver.serverVersion.split(' ')[0] };
+  const pg = startPostgres({ extensions: ['vector', 'age'], archiver: o.archiver, impersonate }).then((p) => {
     o.progress(`  PostgreSQL listening on 127.0.0.1:${p.port} (${(p.startMs / 1000).toFixed(1)} s)`);
     return p;
   });

@@ -65,8 +65,16 @@ create view demo.pg_settings as
       else s.setting end as setting,
     s.unit, s.category, s.short_desc, s.context, s.vartype, s.source
   from pg_catalog.pg_settings s;
+create table demo.identity (system_identifier bigint, server_version text, server_version_num text);
 create function demo.current_setting(text) returns text language sql stable
-  as $$ select coalesce((select setting from demo.pg_settings where name = $1 and name in ('archive_mode', 'archive_timeout')), pg_catalog.current_setting($1)) $$;
+  as $$ select coalesce(
+    (select setting from demo.pg_settings where name = $1 and name in ('archive_mode', 'archive_timeout')),
+    (select case $1 when 'server_version' then server_version when 'server_version_num' then server_version_num end from demo.identity),
+    pg_catalog.current_setting($1)) $$;
+create function demo.pg_control_system(out pg_control_version integer, out catalog_version_no integer,
+    out system_identifier bigint, out pg_control_last_modified timestamptz) returns record language sql stable
+  as $$ select c.pg_control_version, c.catalog_version_no, coalesce((select i.system_identifier from demo.identity i), c.system_identifier),
+    c.pg_control_last_modified from pg_catalog.pg_control_system() c $$;
 create function demo.pg_current_wal_lsn() returns pg_lsn language sql stable
   as $$ select current_lsn from demo.archiver_state $$;
 create function demo.pg_ls_archive_statusdir(out name text, out size bigint, out modification timestamptz) returns setof record
@@ -76,8 +84,15 @@ create function demo.pg_ls_archive_statusdir(out name text, out size bigint, out
 const lit = (v: string | null) => (v === null ? 'null' : `'${v.replace(/'/g, "''")}'`);
 const ts = (d: Date | null) => (d === null ? 'null' : `'${d.toISOString()}'::timestamptz`);
 
+/** The cluster the captured repository belongs to, which the stand-in impersonates (system id, version). */
+export interface ImpersonatedCluster {
+  systemIdentifier: string;
+  /** e.g. `15.18`. */
+  serverVersion: string;
+}
+
 /** Starts PGlite with the given extensions created, the `demo` schema in place and a TCP listener on 127.0.0.1. */
-export async function startPostgres(options: { extensions: ('vector' | 'age')[]; archiver: SimulatedArchiver }): Promise<PostgresStandIn> {
+export async function startPostgres(options: { extensions: ('vector' | 'age')[]; archiver: SimulatedArchiver; impersonate?: ImpersonatedCluster }): Promise<PostgresStandIn> {
   const started = performance.now();
   const available = { vector, age };
   const db = await PGlite.create({ extensions: Object.fromEntries(options.extensions.map((e) => [e, available[e]])) });
@@ -85,6 +100,15 @@ export async function startPostgres(options: { extensions: ('vector' | 'age')[];
   try {
     for (const e of options.extensions) await db.exec(`create extension ${e}`);
     await db.exec(DEMO_SCHEMA);
+    if (options.impersonate) {
+      // backup.repository compares the repository with the live cluster's identity; the captured repository was
+      // written by a PostgreSQL 15 cluster, so the stand-in answers as that cluster (version string says so).
+      const [major, minor] = options.impersonate.serverVersion.split('.').map(Number);
+      const num = major >= 10 ? major * 10000 + (minor || 0) : major * 10000 + (minor || 0) * 100;
+      await db.exec(
+        `insert into demo.identity values (${BigInt(options.impersonate.systemIdentifier)}, ${lit(`${options.impersonate.serverVersion} (simulated by PGlite)`)}, '${num}')`,
+      );
+    }
     // PGlite has a single backend shared by every TCP connection, so this session setting is what the monitor sees.
     await db.exec('set search_path = demo, pg_catalog, public');
     const startMs = performance.now() - started;

@@ -355,11 +355,16 @@ export function createDatabaseSource(
     return observed(buildArchiverFacts(main.value, listing, config.walSegmentSizeBytes));
   });
 
+  const systemIdentifier = once(() =>
+    query('reading pg_control_system', 'select system_identifier::text as id from pg_control_system()', (rows) => String(rows[0].id)),
+  );
+
   return {
     connect,
     extensions,
     sizeBytes,
     archiver,
+    systemIdentifier,
     async close() {
       closed = true;
       if (client) await endQuietly(client);

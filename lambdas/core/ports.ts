@@ -89,6 +89,8 @@ export interface DatabaseSource {
   extensions(): Promise<Observed<ExtensionFacts[]>>;
   sizeBytes(): Promise<Observed<number>>;
   archiver(): Promise<Observed<ArchiverFacts>>;
+  /** The cluster's `system_identifier` (pg_control_system(), as text: it exceeds 2^53); optional for fakes. */
+  systemIdentifier?(): Promise<Observed<string>>;
   /** Closes the connection; safe to call more than once. */
   close(): Promise<void>;
 }

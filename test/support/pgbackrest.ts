@@ -7,7 +7,7 @@ import { parseConfig } from '../../lambdas/config/load';
 import type { MonitorConfigInput } from '../../lambdas/config/schema';
 import type { CheckContext } from '../../lambdas/core/check';
 import type { Deps } from '../../lambdas/core/deps';
-import { observed } from '../../lambdas/core/observed';
+import { failed, observed } from '../../lambdas/core/observed';
 import type { RepositoryStore } from '../../lambdas/core/ports';
 import { registerSecret } from '../../lambdas/core/redact';
 import { MemoryStateStore } from '../../lambdas/core/state';
@@ -206,6 +206,8 @@ export interface BackupContextOptions {
   backups?: Partial<MonitorConfigInput['backups']>;
   /** Extra top-level config. */
   extra?: Partial<MonitorConfigInput>;
+  /** The database source. @default - none: connect() and systemIdentifier() answer "unreachable", the rest rejects */
+  database?: Partial<Deps['database']>;
 }
 
 /**
@@ -220,9 +222,12 @@ export function backupContext(o: BackupContextOptions): CheckContext {
     ...(o.extra ?? {}),
   });
   const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not used by backup checks')) });
+  // backup.repository compares the repository with the live database when it can read one; here there is none.
+  const noDatabase = failed('unreachable', 'no database in this test');
+  const database = new Proxy({}, { get: (_, name) => (name === 'connect' || name === 'systemIdentifier' ? async () => noDatabase : () => Promise.reject(new Error('not used by backup checks'))) });
   const deps: Deps = {
     instance: unused as Deps['instance'],
-    database: unused as Deps['database'],
+    database: (o.database ?? database) as Deps['database'],
     repository: o.repository,
     state: new MemoryStateStore(),
     cipherPass: async () => {

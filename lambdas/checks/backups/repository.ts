@@ -1,4 +1,4 @@
-import type { CheckDefinition } from '../../core/check';
+import type { CheckContext, CheckDefinition } from '../../core/check';
 import type { Observed } from '../../core/observed';
 import { worstStatus } from '../../core/status';
 import type { CheckOutcome, Status } from '../../core/types';
@@ -50,6 +50,26 @@ export const repositoryCheck: CheckDefinition = {
         details,
       };
     }
+    // The repository must hold this cluster's backups: a wrong bucket, path or stanza can point at another
+    // cluster's (staging, an old server) perfectly healthy repository, and every other check would pass.
+    const live = await liveDatabase(ctx);
+    details.database = live.note;
+    if (live.systemId && live.systemId !== b.systemId) {
+      return {
+        status: 'fail',
+        summary: `the repository belongs to database system ${b.systemId} but the monitored database is system ${live.systemId}: wrong bucket, path or stanza (backups.repository, backups.stanza)?`,
+        metrics,
+        details,
+      };
+    }
+    if (live.major && live.major !== b.dbVersion) {
+      return {
+        status: 'fail',
+        summary: `the repository holds PostgreSQL ${b.dbVersion} backups but the monitored database runs PostgreSQL ${live.major}: run pgbackrest stanza-upgrade and take a full backup`,
+        metrics,
+        details,
+      };
+    }
     const fallbacks = [b, a].filter((x) => x.mainProblem);
     if (fallbacks.length) {
       return {
@@ -67,6 +87,16 @@ export const repositoryCheck: CheckDefinition = {
     };
   },
 };
+
+/** The monitored database's system id and major version, when it can be read (otherwise a note says why not). */
+async function liveDatabase(ctx: CheckContext): Promise<{ systemId?: string; major?: string; note: string }> {
+  const [conn, id] = await Promise.all([ctx.deps.database.connect(), ctx.deps.database.systemIdentifier?.()]);
+  // pgBackRest's db-version is "16" from PostgreSQL 10 on, "9.6" before.
+  const n = conn.ok ? conn.value.serverVersionNum : undefined;
+  const major = n === undefined ? undefined : n >= 100000 ? String(Math.floor(n / 10000)) : `${Math.floor(n / 10000)}.${Math.floor(n / 100) % 100}`;
+  if (!id || !id.ok) return { major, note: `system id not compared: ${!id ? 'not available' : id.reason}` };
+  return { systemId: id.value, major, note: `system ${id.value}${major ? `, PostgreSQL ${major}` : ''}` };
+}
 
 function unreadable(name: string, o: Observed<unknown>): { status: Status; text: string; kind: string } | undefined {
   if (o.ok) return undefined;

@@ -10,6 +10,8 @@ import { rpoCheck } from '../../../lambdas/checks/backups/rpo';
 import { walAgeCheck } from '../../../lambdas/checks/backups/wal-age';
 import { walContinuityCheck } from '../../../lambdas/checks/backups/wal-continuity';
 import { MemoryStateStore } from '../../../lambdas/core/state';
+import type { Deps } from '../../../lambdas/core/deps';
+import { observed } from '../../../lambdas/core/observed';
 import { repoFacts } from '../../../lambdas/pgbackrest/facts';
 import { runChecks } from '../../../lambdas/core/runner';
 import type { RepositoryStore } from '../../../lambdas/core/ports';
@@ -27,6 +29,7 @@ describe('backup.repository on repositories written by pgBackRest 2.45', () => {
   /** A private copy of a repository that a test may damage. */
   const copyOf = (path: string): string => copies.copy(path);
   const run = (repository: RepositoryStore, cipherPass?: string, stanza?: string) => repositoryCheck.run(backupContext({ repository, cipherPass, stanza }));
+  const run2 = (repository: RepositoryStore, database: Partial<Deps['database']>) => repositoryCheck.run(backupContext({ repository, database }));
 
   beforeAll(async () => {
     f = await PgBackRestFixture.create({ repos: [{}, { encrypted: true }] });
@@ -48,6 +51,30 @@ describe('backup.repository on repositories written by pgBackRest 2.45', () => {
     expect(o.status).toBe('ok');
     expect(o.summary).toMatch(/^backup.info and archive.info readable, checksums verified, format 5, db-system-id \d{19} PG 15, 1 backup\(s\)/);
     expect(o.metrics).toEqual([{ name: 'RepositoryReadable', value: 1, unit: 'None' }]);
+  });
+
+  it('is ok against the cluster that wrote it, comparing the live system id (pg_control_system) and major version', async () => {
+    const ctx = recoveryContext(f, { repository: new PosixRepositoryStore(plain().path) });
+    const o = await repositoryCheck.run(ctx);
+    expect(o.status).toBe('ok');
+    expect(o.details).toMatchObject({ database: expect.stringMatching(/^system \d{19}, PostgreSQL 15$/) });
+  });
+
+  it("fails when the repository belongs to another cluster (wrong bucket, path or stanza): every other check would pass on someone else's backups", async () => {
+    const other = {
+      connect: async () => observed({ latencyMs: 1, serverVersionNum: 150018, serverVersion: '15.18', tls: false, inRecovery: false, startedAt: '', database: 'postgres' }),
+      systemIdentifier: async () => observed('7000000000000000001'),
+    };
+    const o = await run2(new PosixRepositoryStore(plain().path), other);
+    expect(o.status).toBe('fail');
+    expect(o.summary).toMatch(/^the repository belongs to database system \d{19} but the monitored database is system 7000000000000000001: wrong bucket, path or stanza \(backups\.repository, backups\.stanza\)\?$/);
+  });
+
+  it('fails when the monitored database runs another major version than the repository (stanza-upgrade needed)', async () => {
+    const newer = { connect: async () => observed({ latencyMs: 1, serverVersionNum: 160004, serverVersion: '16.4', tls: false, inRecovery: false, startedAt: '', database: 'postgres' }) };
+    const o = await run2(new PosixRepositoryStore(plain().path), newer);
+    expect(o.status).toBe('fail');
+    expect(o.summary).toBe('the repository holds PostgreSQL 15 backups but the monitored database runs PostgreSQL 16: run pgbackrest stanza-upgrade and take a full backup');
   });
 
   it('is ok for an encrypted repository read with the right pass, which appears nowhere in the report', async () => {
