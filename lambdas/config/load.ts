@@ -93,7 +93,10 @@ function formatIssue(input: unknown, issue: z.core.$ZodIssue): string {
     .replace(/^Invalid input: expected ([aeiou])/, 'an $1')
     .replace(/^Invalid input: expected /, 'a ')
     .replace(/, received \w+$/, '')
-    .replace(/^Invalid input/, 'valid');
+    .replace(/^Invalid input/, 'valid')
+    // zod's own range wording ("Too big: expected number to be <=65535") read as the rest of our sentences.
+    .replace(/^Too big: expected (\w+) to be <=?(\S+)$/, (_, t: string, n: string) => `${t === 'int' ? 'a whole number' : 'a number'} no larger than ${n}`)
+    .replace(/^Too small: expected (\w+) to be >=?(\S+)$/, (_, t: string, n: string) => `${t === 'int' ? 'a whole number' : 'a number'} of at least ${n}`);
   if (got === 'nothing') return `\`${path}\` is required: ${expected}`;
   return `\`${path}\` must be ${expected}, got: ${got}`;
 }
@@ -102,7 +105,16 @@ function formatIssue(input: unknown, issue: z.core.$ZodIssue): string {
 export function parseConfig(input: unknown, source = 'configuration'): MonitorConfig {
   const result = ConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  - ${formatIssue(input, i)}`);
+  // One range message per field: a huge number trips both zod's safe-integer bound and ours; keep the tighter one.
+  const tightest = new Map<string, number>();
+  for (const i of result.error.issues) {
+    if (i.code !== 'too_big') continue;
+    const key = i.path.map(String).join('.');
+    tightest.set(key, Math.min(tightest.get(key) ?? Infinity, Number(i.maximum)));
+  }
+  const lines = result.error.issues
+    .filter((i) => i.code !== 'too_big' || Number(i.maximum) === tightest.get(i.path.map(String).join('.')))
+    .map((i) => `  - ${formatIssue(input, i)}`);
   throw new ConfigError(`${source} is invalid:\n${lines.join('\n')}`);
 }
 

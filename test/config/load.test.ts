@@ -150,6 +150,17 @@ describe('parseConfig', () => {
     expect(messageOf(input)).toContain('`alerts.smsNumbers.0` must be an E.164 phone number such as "+15145550100", got: "514-555-0100"');
   });
 
+  it('states range limits in plain words, once per field', () => {
+    const input = minimal() as Record<string, any>;
+    input.database.port = 70000;
+    input.backups.retention = { full: 1e300 };
+    const msg = messageOf(input);
+    expect(msg).toContain('`database.port` must be a number no larger than 65535, got: 70000');
+    expect(msg).toContain('`backups.retention.full` must be a number no larger than 9999999, got: 1e+300');
+    expect(msg).not.toContain('Too big');
+    expect(msg.match(/backups\.retention\.full/g)).toHaveLength(1);
+  });
+
   it('lists every problem at once', () => {
     const input = minimal() as Record<string, any>;
     input.database.port = 70000;

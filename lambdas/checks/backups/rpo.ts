@@ -47,7 +47,7 @@ export const rpoCheck: CheckDefinition = {
     const blind = !r.ok && status === 'ok';
     if (blind) status = 'unknown';
     const measured = `unarchived data ${formatDuration(exposure)} old (warn ${limits.warn} min, ${rpoText}): ${rpo.basis}`;
-    const summary = repoProblems.length ? `${repoProblems.join('; ')}; ${measured}` : rpo.archiver.ok && rpo.archiver.value.failingNow ? `archiving is failing; ${measured}` : measured;
+    const summary = repoProblems.length ? `${repoProblems.join('; ')}; PostgreSQL's own view: ${measured}` : rpo.archiver.ok && rpo.archiver.value.failingNow ? `archiving is failing; ${measured}` : measured;
     return { status, summary: blind ? `${summary}; judged on the database only: the repository is not readable (${r.ok ? '' : r.reason})` : summary, metrics, details };
   },
 };
