@@ -30,7 +30,9 @@ export const walAgeCheck: CheckDefinition = {
     });
     const nowWord = rpo.whatIf ? '--now' : 'now';
     // A WAL archived after `now` (a what-if into the past, or skewed clocks) has no age; say so instead of "0s ago".
-    const head = rawAge < 0 ? `newest WAL ${newest.segment} archived ${new Date(newest.modified).toISOString()}, ${formatDuration(-rawAge)} in the future relative to ${nowWord}` : `newest WAL ${newest.segment} archived ${formatDuration(age)} ago`;
+    // Age comes from the last write; the name shown is the highest segment, which an out-of-order upload can make differ.
+    const name = a.newest && a.newest.segment !== newest.segment ? `${a.newest.segment} (last written: ${newest.segment})` : newest.segment;
+    const head = rawAge < 0 ? `newest WAL ${name} archived ${new Date(newest.modified).toISOString()}, ${formatDuration(-rawAge)} in the future relative to ${nowWord}` : `newest WAL ${name} archived ${formatDuration(age)} ago`;
     const prefix = rpo.whatIf ? `${whatIfText(rpo.whatIf)}: ` : '';
     if (a.lastArchived && !a.lastArchived.inRepository) {
       return {

@@ -1,3 +1,5 @@
+import { readdirSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
 import { PosixRepositoryStore } from '../../../lambdas/adapters/repository/posix';
 import { walAgeCheck } from '../../../lambdas/checks/backups/wal-age';
 import { MemoryStateStore } from '../../../lambdas/core/state';
@@ -33,6 +35,22 @@ describe('backup.wal-age on a real cluster archiving through pgBackRest', () => 
     expect(out.summary).toMatch(new RegExp(`^newest WAL ${newest} archived \\d+s ago \\(warn after 10 min\\)$`));
     expect(out.metrics).toEqual([{ name: 'WalArchiveAgeSeconds', value: expect.any(Number), unit: 'Seconds' }]);
     expect(out.details).toMatchObject({ lastArchivedWal: { name: newest, inRepository: true } });
+  });
+
+  it('names the highest segment and the last-written one when an out-of-order upload makes them differ', async () => {
+    const dir = join(f.repo.path, 'archive', 'chronos', '15-1', newest.slice(0, 16));
+    const files = readdirSync(dir).filter((n) => /^[0-9A-F]{24}-/.test(n)).sort();
+    const [older, newestFile] = [files[files.length - 2], files[files.length - 1]];
+    const t = Date.now() / 1000;
+    try {
+      for (const file of files) utimesSync(join(dir, file), t - 120, t - 120);
+      utimesSync(join(dir, older), t - 5, t - 5);
+      const out = await runCheck(walAgeCheck, ctx());
+      expect(out.summary).toMatch(new RegExp(`^newest WAL ${newest} \\(last written: ${older.slice(0, 24)}\\) archived \\d+s ago`));
+    } finally {
+      for (const file of files) utimesSync(join(dir, file), t - 1, t - 1);
+      utimesSync(join(dir, newestFile), t, t);
+    }
   });
 
   it('does not page for an idle database whose newest WAL is 3 hours old', async () => {
