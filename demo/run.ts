@@ -95,9 +95,12 @@ async function main(): Promise<number> {
     if (interrupted) return;
     interrupted = true;
     out('\ninterrupted: stopping the sandbox…');
-    // A Ctrl-C during start-up waits for the stand-ins to be up, so that each one is stopped and its temp dir removed.
+    process.exitCode = 130;
+    // A Ctrl-C during start-up waits for the stand-ins to be up, so that each one is stopped and its temp dir removed;
+    // a stand-in still serving a check's connection gets 5 s, then the process exits anyway.
+    const closeWithin = (s: Sandbox) => Promise.race([s.close(), new Promise((resolve) => setTimeout(resolve, 5000))]);
     void (starting ?? Promise.resolve(undefined))
-      .then((s) => s?.close(), () => undefined)
+      .then((s) => s && closeWithin(s), () => undefined)
       .finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
@@ -129,6 +132,7 @@ async function main(): Promise<number> {
 
     out(rule('The kata: every belt, right now'));
     const healthy = await runOnce(config, state, now);
+    if (interrupted) return 130;
     out(renderReport(healthy, { color, header: `chronos-monitor check — ${now.toISOString()} — demo sandbox` }));
     const first = decideAlerts(undefined, healthy, now, config.alerts.repeatHours);
     out(first.alerts.length === 0 ? '\nNo alert would be sent: nothing is failing and nothing is unknown.' : `\n${first.alerts.length} alert(s) would be sent already: ${first.alerts.map((a) => a.checkId).join(', ')}`);
@@ -160,7 +164,9 @@ async function main(): Promise<number> {
     out(rule('Scenario: it is now 2 days later'));
     out('Since the first run: the backup job has not run, archive-push has failed for 44 h (3 WAL segments wait in');
     out('pg_wal/archive_status), and someone ran `DROP EXTENSION age`. Same checks, evaluated at now + 2 days:\n');
+    if (interrupted) return 130;
     const bad = await runOnce(config, state, later);
+    if (interrupted) return 130;
     const hint = (id: string) => runbookFor(id, { instanceName: DEMO.instanceName, region: config.region, stanza: config.backups.stanza });
     out(renderReport(bad, { color, hint, header: `chronos-monitor check — ${later.toISOString()} (now + 2 days) — demo sandbox` }));
     const decision = decideAlerts(first.next, bad, later, config.alerts.repeatHours);
